@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Gateway.Authentication;
+
+/// <summary>
+/// Binds <see cref="JwtOptions"/> to the JWT bearer handler: issuer, audience, lifetime and signature are all
+/// validated, the algorithm list is closed, and claims keep their JWT names (<c>sub</c>, <c>tenant</c>).
+/// </summary>
+internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions) : IConfigureNamedOptions<JwtBearerOptions>
+{
+    public void Configure(string? name, JwtBearerOptions options)
+    {
+        if (name != JwtBearerDefaults.AuthenticationScheme)
+        {
+            return;
+        }
+
+        var jwt = jwtOptions.Value;
+        var keys = jwt.SigningKeys.Select(JwtSigningKeys.TryCreate).OfType<SecurityKey>().ToList();
+        var algorithms = keys.OfType<SymmetricSecurityKey>().Any()
+            ? [.. JwtSigningKeys.AsymmetricAlgorithms, SecurityAlgorithms.HmacSha256]
+            : JwtSigningKeys.AsymmetricAlgorithms;
+
+        options.Authority = jwt.Authority?.ToString();
+        options.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
+        options.MapInboundClaims = false;
+        options.IncludeErrorDetails = false;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = jwt.Issuer,
+            ValidAudience = jwt.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            ValidateIssuerSigningKey = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidAlgorithms = algorithms,
+            IssuerSigningKeys = keys,
+            ClockSkew = jwt.ClockSkew,
+            NameClaimType = "sub",
+            RoleClaimType = "roles",
+        };
+        options.Events = new JwtBearerEvents
+        {
+            OnChallenge = JwtProblemResponses.ChallengeAsync,
+            OnForbidden = JwtProblemResponses.ForbiddenAsync,
+        };
+    }
+
+    public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+}

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Authentication;
+
+/// <summary>How apps' bearer tokens are validated: the <c>Authentication:Jwt</c> section.</summary>
+internal sealed record JwtOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Authentication:Jwt";
+
+    /// <summary>The most clock skew the gateway accepts.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(30);
+
+    /// <summary>Optional OpenID Provider; its metadata and JWKS supply signing keys.</summary>
+    public Uri? Authority { get; init; }
+
+    /// <summary>Allow an http authority (loopback development only).</summary>
+    public bool RequireHttpsMetadata { get; init; } = true;
+
+    /// <summary>The expected <c>iss</c>.</summary>
+    [Required]
+    public string? Issuer { get; init; }
+
+    /// <summary>The expected <c>aud</c>.</summary>
+    [Required]
+    public string? Audience { get; init; }
+
+    /// <summary>Tolerated clock difference, at most 30 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Signing keys configured directly, used beside (or instead of) the authority's JWKS.</summary>
+    [ValidateEnumeratedItems]
+    public List<JwtSigningKeyOptions> SigningKeys { get; init; } = [];
+}
+
+/// <summary>One configured token-signing key: an HMAC secret or a public key in PEM.</summary>
+internal sealed record JwtSigningKeyOptions
+{
+    /// <summary>The <c>kid</c> tokens carry for this key.</summary>
+    [Required]
+    public string? KeyId { get; init; }
+
+    /// <summary>An HMAC (HS256) secret, base64url, at least 32 bytes. For development; prefer public keys.</summary>
+    public string? Secret { get; init; }
+
+    /// <summary>An RSA or EC public key in PEM (RS256, PS256, ES256).</summary>
+    public string? PublicKeyPem { get; init; }
+}

@@ -1,0 +1,44 @@
+namespace Gateway.Configuration;
+
+/// <summary>
+/// Loads every <c>*.json</c> file of the configuration folder, below environment variables, user secrets and the
+/// command line, so that secrets and deployment overrides always win over the files.
+/// </summary>
+internal static class GatewayConfigurationSources
+{
+    /// <summary>The environment variable that names the configuration folder.</summary>
+    public const string DirectoryVariable = "GATEWAY_CONFIG_DIR";
+
+    /// <summary>The folder used when the variable is not set, relative to the working directory.</summary>
+    public const string DefaultDirectory = "config";
+
+    /// <summary>Adds the configuration folder's files to <paramref name="configuration"/> with reload on change.</summary>
+    public static void AddGatewayFiles(this ConfigurationManager configuration)
+    {
+        var directory = ResolveDirectory(configuration[DirectoryVariable]);
+        var files = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).ToArray();
+        for (var i = 0; i < files.Length; i++)
+        {
+            // Inserted first, in file-name order, so that later files and every other source override them.
+            // ConfigurationManager reloads on every change to its sources.
+            configuration.Sources.Insert(i, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+            {
+                Path = Path.GetFileName(files[i]),
+                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(directory),
+                Optional = false,
+                ReloadOnChange = true,
+            });
+        }
+    }
+
+    private static string ResolveDirectory(string? configured)
+    {
+        var candidates = configured is { Length: > 0 }
+            ? [Path.GetFullPath(configured)]
+            : new[] { Path.GetFullPath(DefaultDirectory), Path.Combine(AppContext.BaseDirectory, DefaultDirectory) };
+
+        return candidates.FirstOrDefault(Directory.Exists)
+            ?? throw new InvalidOperationException(
+                $"The configuration folder was not found. Set {DirectoryVariable} or run from the folder that holds '{DefaultDirectory}/'.");
+    }
+}

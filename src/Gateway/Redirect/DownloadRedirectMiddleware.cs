@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Gateway.Audit;
+using Gateway.Authorization;
+using Gateway.Diagnostics;
+using Gateway.Routing;
+using Gateway.Signing;
+using Gateway.Signing.Credentials;
+using Gateway.Stores;
+
+namespace Gateway.Redirect;
+
+/// <summary>
+/// The step inside YARP's pipeline that answers a download route with <c>302</c> to a freshly signed URL
+/// for exactly the mapped key. Ordinary proxy routes pass through to YARP untouched.
+/// </summary>
+internal sealed partial class DownloadRedirectMiddleware(
+    RequestDelegate next,
+    DownloadRouteTable routes,
+    StoreRegistry stores,
+    IDownloadAuthorizer authorizer,
+    DownloadAudit audit,
+    GatewayTelemetry telemetry,
+    TimeProvider time,
+    ILogger<DownloadRedirectMiddleware> logger)
+{
+    private const string RetryAfterSeconds = "5";
+    private const string ReferrerPolicyHeader = "Referrer-Policy";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var route = routes.Find(context.GetReverseProxyFeature().Route.Config);
+        return route is null ? next(context) : InvokeCore(context, route);
+    }
+
+    private Task InvokeCore(HttpContext context, DownloadRoute route)
+    {
+        var activity = audit.Start(context, route);
+        var routeValues = context.Request.RouteValues;
+        var key = route.KeyTemplate.TryBuild(routeValues, out var keyError);
+        if (key is null)
+        {
+            return Reject(context, activity, route, AuditDecisions.Deny, "invalid-key", StatusCodes.Status400BadRequest, "Invalid object key", keyError);
+        }
+
+        var authorization = authorizer.Authorize(context.User, route, routeValues, key);
+        if (!authorization.Allowed)
+        {
+            return Reject(context, activity, route, AuditDecisions.Deny, authorization.Reason, StatusCodes.Status403Forbidden, "Forbidden", "The caller may not download this object.");
+        }
+
+        var store = stores.Get(route.StoreName);
+        var pending = store.Credentials.GetCredentialsAsync(context.RequestAborted);
+        return pending.IsCompletedSuccessfully
+            ? Redirect(context, activity, route, store, key, authorization.Reason, pending.Result)
+            : RedirectAfterCredentials(context, activity, route, store, key, authorization.Reason, pending);
+    }
+
+    private async Task RedirectAfterCredentials(
+        HttpContext context, Activity? activity, DownloadRoute route, Store store, string key, string reason, ValueTask<StorageCredentials> pending)
+    {
+        StorageCredentials credentials;
+        try
+        {
+            credentials = await pending;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            Log.CredentialsUnavailable(logger, store.Name, ex.GetType().Name);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+            await Reject(context, activity, route, AuditDecisions.Error, "credentials-unavailable", StatusCodes.Status503ServiceUnavailable, "Storage credentials unavailable", "The gateway cannot sign downloads right now.");
+            return;
+        }
+
+        await Redirect(context, activity, route, store, key, reason, credentials);
+    }
+
+    private Task Redirect(
+        HttpContext context, Activity? activity, DownloadRoute route, Store store, string key, string reason, StorageCredentials credentials)
+    {
+        var now = time.GetUtcNow();
+        var lifetime = UrlLifetime.Clamp(route.UrlLifetime, now, credentials.Expiration);
+        if (lifetime < UrlLifetime.Minimum)
+        {
+            Log.CredentialsExpired(logger, store.Name);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+            return Reject(context, activity, route, AuditDecisions.Error, "credentials-expired", StatusCodes.Status503ServiceUnavailable, "Storage credentials expired", "The gateway cannot sign downloads right now.");
+        }
+
+        var method = HttpMethods.IsHead(context.Request.Method) ? HttpMethods.Head : HttpMethods.Get;
+        var started = Stopwatch.GetTimestamp();
+        string url;
+        try
+        {
+            url = store.Presigner.Presign(new PresignRequest(method, key, now, lifetime), credentials);
+        }
+        catch (ArgumentException)
+        {
+            Log.SigningRejected(logger, route.RouteId);
+            return Reject(context, activity, route, AuditDecisions.Deny, "unsignable-key", StatusCodes.Status400BadRequest, "Invalid object key", "The object key cannot be signed.");
+        }
+
+        telemetry.SigningDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(AuditTags.Store, store.Name));
+        DownloadAudit.Signed(activity, store.Address.Bucket, key, now + lifetime, store.Credentials.Kind);
+        audit.Decide(activity, route, AuditDecisions.Allow, reason);
+        activity?.Dispose();
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status302Found;
+        var headers = response.Headers;
+        headers.Location = url;
+        headers.CacheControl = "no-store";
+        headers[ReferrerPolicyHeader] = "no-referrer";
+        return Task.CompletedTask;
+    }
+
+    private Task Reject(HttpContext context, Activity? activity, DownloadRoute route, string decision, string reason, int status, string title, string? detail)
+    {
+        audit.Decide(activity, route, decision, reason);
+        activity?.Dispose();
+        return Problems.WriteAsync(context, status, title, detail);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = LogEvents.CredentialsUnavailable, Level = LogLevel.Error, Message = "Credentials for store {Store} are unavailable ({ErrorType}).")]
+        public static partial void CredentialsUnavailable(ILogger logger, string store, string errorType);
+
+        [LoggerMessage(EventId = LogEvents.CredentialsExpired, Level = LogLevel.Error, Message = "Credentials for store {Store} have expired.")]
+        public static partial void CredentialsExpired(ILogger logger, string store);
+
+        [LoggerMessage(EventId = LogEvents.SigningRejected, Level = LogLevel.Warning, Message = "Route {RouteId} produced a key the signer refused.")]
+        public static partial void SigningRejected(ILogger logger, string routeId);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Gateway.Routing;
+
+/// <summary>The YARP route metadata keys that turn a route into a download route.</summary>
+internal static class DownloadMetadata
+{
+    /// <summary>The store name, a key of <c>Gateway:Stores</c>. Its presence makes the route a download route.</summary>
+    public const string Store = "Download.Store";
+
+    /// <summary>The object-key template, such as <c>tenants/{tenant}/{path}</c>; placeholders are route values.</summary>
+    public const string KeyTemplate = "Download.Key";
+
+    /// <summary>Optional lifetime of the signed URL, as a TimeSpan (<c>00:05:00</c>).</summary>
+    public const string UrlLifetime = "Download.UrlLifetime";
+
+    /// <summary>Optional claim-equals-route-value checks, <c>claim=routeValue</c> pairs separated by commas.</summary>
+    public const string ClaimEqualsRouteValue = "Download.ClaimEqualsRouteValue";
+}

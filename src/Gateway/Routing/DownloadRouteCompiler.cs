@@ -1,0 +1,132 @@
+using System.Globalization;
+using Gateway.Configuration;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Routing;
+
+/// <summary>Turns a YARP route's metadata into a <see cref="DownloadRoute"/>, reporting every problem.</summary>
+internal static class DownloadRouteCompiler
+{
+    /// <summary>The SigV4 cap, which the gateway applies to every store.</summary>
+    public static readonly TimeSpan MaxUrlLifetime = TimeSpan.FromDays(7);
+
+    /// <summary>Returns every problem with the route's download settings; none for a route that is not a download route.</summary>
+    public static IReadOnlyList<string> Validate(RouteConfig route, GatewayOptions options)
+    {
+        var errors = new List<string>();
+        Compile(route, options, errors);
+        return errors;
+    }
+
+    /// <summary>Compiles the route, or returns null when it is not a download route. Throws when the settings are invalid.</summary>
+    public static DownloadRoute? Compile(RouteConfig route, GatewayOptions options)
+    {
+        var errors = new List<string>();
+        var compiled = Compile(route, options, errors);
+        return errors.Count == 0
+            ? compiled
+            : throw new InvalidOperationException($"Route '{route.RouteId}': {string.Join(" ", errors)}");
+    }
+
+    private static DownloadRoute? Compile(RouteConfig route, GatewayOptions options, List<string> errors)
+    {
+        var metadata = route.Metadata;
+        if (metadata is null || !metadata.TryGetValue(DownloadMetadata.Store, out var storeName))
+        {
+            return null;
+        }
+
+        if (!options.Stores.ContainsKey(storeName))
+        {
+            errors.Add($"Metadata '{DownloadMetadata.Store}' names a store that is not configured under Gateway:Stores.");
+        }
+
+        if (string.IsNullOrEmpty(route.ClusterId))
+        {
+            errors.Add("A download route needs a ClusterId (the store's cluster).");
+        }
+
+        var routeParameters = RouteParameters(route, errors);
+        var template = ObjectKeyTemplate.TryParse(metadata.GetValueOrDefault(DownloadMetadata.KeyTemplate), out var templateError);
+        if (template is null)
+        {
+            errors.Add($"Metadata '{DownloadMetadata.KeyTemplate}' {templateError?.TrimEnd('.').ToLowerInvariant()}.");
+        }
+        else
+        {
+            foreach (var name in template.Placeholders.Where(p => !routeParameters.Contains(p)))
+            {
+                errors.Add($"Metadata '{DownloadMetadata.KeyTemplate}' uses '{{{name}}}', which is not a parameter of Match.Path.");
+            }
+        }
+
+        var lifetime = options.DefaultUrlLifetime;
+        if (metadata.TryGetValue(DownloadMetadata.UrlLifetime, out var lifetimeText)
+            && (!TimeSpan.TryParse(lifetimeText, CultureInfo.InvariantCulture, out lifetime)
+                || lifetime < TimeSpan.FromSeconds(1)
+                || lifetime > MaxUrlLifetime))
+        {
+            errors.Add($"Metadata '{DownloadMetadata.UrlLifetime}' must be a TimeSpan from 00:00:01 to 7.00:00:00.");
+        }
+
+        var claimChecks = ParseClaimChecks(metadata.GetValueOrDefault(DownloadMetadata.ClaimEqualsRouteValue), routeParameters, errors);
+
+        return errors.Count == 0 && template is not null
+            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, claimChecks)
+            : null;
+    }
+
+    private static HashSet<string> RouteParameters(RouteConfig route, List<string> errors)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (route.Match.Path is not { } path)
+        {
+            errors.Add("A download route needs Match.Path.");
+            return names;
+        }
+
+        try
+        {
+            foreach (var parameter in RoutePatternFactory.Parse(path).Parameters)
+            {
+                names.Add(parameter.Name);
+            }
+        }
+        catch (RoutePatternException)
+        {
+            errors.Add("Match.Path is not a valid route pattern.");
+        }
+
+        return names;
+    }
+
+    private static ClaimEqualsRouteValue[] ParseClaimChecks(string? text, HashSet<string> routeParameters, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        var checks = new List<ClaimEqualsRouteValue>();
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', StringSplitOptions.TrimEntries);
+            if (parts is not [{ Length: > 0 } claim, { Length: > 0 } routeValue])
+            {
+                errors.Add($"Metadata '{DownloadMetadata.ClaimEqualsRouteValue}' must be 'claim=routeValue' pairs separated by commas.");
+                continue;
+            }
+
+            if (!routeParameters.Contains(routeValue))
+            {
+                errors.Add($"Metadata '{DownloadMetadata.ClaimEqualsRouteValue}' uses route value '{routeValue}', which is not a parameter of Match.Path.");
+                continue;
+            }
+
+            checks.Add(new ClaimEqualsRouteValue(claim, routeValue));
+        }
+
+        return [.. checks];
+    }
+}

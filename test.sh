@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs what the tests need when it is missing,
+# builds strictly, publishes the gateway exactly as the Dockerfile does, then runs every test project.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+apt_packages=()
+command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
+if ((${#apt_packages[@]})); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
+fi
+
+# Real servers for the end-to-end tests, pinned by the committed lock file.
+(cd tests/tools && npm ci --no-audit --no-fund --loglevel=error)
+
+dotnet restore Gateway.sln
+dotnet build Gateway.sln -c Release --no-restore
+# The same publish command the Dockerfile runs.
+dotnet publish src/Gateway/Gateway.csproj -c Release -o artifacts/publish
+
+results=artifacts/test-results
+rm -rf "$results"
+status=0
+dotnet test Gateway.sln -c Release --no-build --results-directory "$results" --logger "trx" "$@" || status=$?
+
+# One plain closing line for the whole run, summed over every project's results.
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")))
+  failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
+  skipped=$((skipped + $(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")))
+done
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"

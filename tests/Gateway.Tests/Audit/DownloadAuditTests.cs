@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Gateway.Audit;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Audit;
+
+/// <summary>Every decision emits a span from the gateway's source, with what happened and nothing secret.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class DownloadAuditTests(GatewayFixture fixture) : IDisposable
+{
+    private readonly ConcurrentQueue<Activity> _spans = new();
+    private readonly ActivityListener _listener = new()
+    {
+        ShouldListenTo = source => source.Name == GatewayTelemetry.Name,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+    };
+
+    private ActivityListener Listening()
+    {
+        _listener.ActivityStopped = _spans.Enqueue;
+        ActivitySource.AddActivityListener(_listener);
+        return _listener;
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private Activity SpanFor(string path) =>
+        Assert.Single(_spans, span => (string?)span.GetTagItem(AuditTags.UrlPath) == path);
+
+    [Fact]
+    public async Task Allow_EmitsSpanWithDecisionSubjectRouteStoreBucketKeyAndExpiry()
+    {
+        Listening();
+        var token = TestTokens.For("alice", "acme");
+        using var client = fixture.Gateway.CreateClient(token);
+
+        using var response = await client.GetAsync("/files/acme/audit/allow.txt");
+
+        var span = SpanFor("/files/acme/audit/allow.txt");
+        Assert.Equal(GatewayTelemetry.DownloadActivityName, span.OperationName);
+        Assert.Equal("allow", span.GetTagItem(AuditTags.Decision));
+        Assert.Equal("alice", span.GetTagItem(AuditTags.Subject));
+        Assert.Equal("tenant-files", span.GetTagItem(AuditTags.RouteId));
+        Assert.Equal("demo-s3", span.GetTagItem(AuditTags.Store));
+        Assert.Equal("demo", span.GetTagItem(AuditTags.Bucket));
+        Assert.Equal("tenants/acme/audit/allow.txt", span.GetTagItem(AuditTags.ObjectKey));
+        Assert.Equal("static", span.GetTagItem(AuditTags.CredentialKind));
+        Assert.True(DateTimeOffset.TryParse((string)span.GetTagItem(AuditTags.UrlExpiresAt)!, out var expires));
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+
+        var signature = DownloadRedirectTestsQuery(response.Headers.Location!)["X-Amz-Signature"];
+        AssertNoSecret(span, signature, token);
+    }
+
+    [Theory]
+    [InlineData("/files/acme/audit/anonymous.txt", null, "unauthenticated")]
+    [InlineData("/files/acme/audit/other-tenant.txt", "globex", "claim-mismatch:tenant")]
+    [InlineData("/files/acme/audit/a%5Cb", "acme", "invalid-key")]
+    public async Task Deny_EmitsSpanWithReason(string path, string? tenant, string reason)
+    {
+        Listening();
+        using var client = fixture.Gateway.CreateClient(tenant is null ? null : TestTokens.For("bob", tenant));
+
+        using var response = await client.GetAsync(path);
+
+        var span = Assert.Single(_spans, s => (string?)s.GetTagItem(AuditTags.Reason) == reason
+            && ((string?)s.GetTagItem(AuditTags.UrlPath))!.StartsWith("/files/acme/audit/", StringComparison.Ordinal));
+        Assert.Equal("deny", span.GetTagItem(AuditTags.Decision));
+        Assert.Null(span.GetTagItem(AuditTags.UrlExpiresAt));
+    }
+
+    private static Dictionary<string, string> DownloadRedirectTestsQuery(Uri location) =>
+        Gateway.Tests.Redirect.DownloadRedirectTests.QueryOf(location);
+
+    private static void AssertNoSecret(Activity span, params string[] secrets)
+    {
+        foreach (var (_, value) in span.TagObjects)
+        {
+            var text = value?.ToString() ?? "";
+            foreach (var secret in secrets.Append("S3RVER"))
+            {
+                Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+            }
+        }
+    }
+}

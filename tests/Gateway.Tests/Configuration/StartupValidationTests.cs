@@ -1,0 +1,77 @@
+using Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Tests.Configuration;
+
+/// <summary>Invalid configuration stops start-up, and the error names every bad setting without its value.</summary>
+public sealed class StartupValidationTests
+{
+    [Fact]
+    public async Task Start_DefaultConfiguration_Succeeds()
+    {
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>());
+        Assert.NotNull(gateway.Address);
+    }
+
+    [Fact]
+    public async Task Start_ManyErrors_ReportsEveryOneByName()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Stores:demo-s3:Provider"] = "ftp",
+            ["Gateway:Stores:demo-s3:Credentials:SecretKey"] = "",
+            ["Gateway:Stores:demo-cos:Endpoint"] = "https://cos.example.invalid/some/path",
+            ["Gateway:Stores:demo-cos:Bucket"] = "",
+            ["Gateway:DefaultUrlLifetime"] = "30.00:00:00",
+            ["ReverseProxy:Routes:tenant-files:Metadata:Download.Store"] = "nowhere",
+            ["ReverseProxy:Routes:tenant-files-cos:Metadata:Download.Key"] = "../{path}",
+        }));
+
+        var message = error.Message;
+        Assert.Contains("Gateway:Stores:demo-s3:Provider", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Stores:demo-s3:Credentials", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Stores:demo-cos:Endpoint", message, StringComparison.Ordinal);
+        Assert.Contains("Bucket", message, StringComparison.Ordinal);
+        Assert.Contains("DefaultUrlLifetime", message, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Routes:tenant-files", message, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Routes:tenant-files-cos", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ftp", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("cos.example.invalid", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_JwtWithoutKeysOrAuthority_FailsNamingTheSection()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Authentication:Jwt:SigningKeys:0:Secret"] = "c2hvcnQ",
+            ["Authentication:Jwt:ClockSkew"] = "00:05:00",
+        }));
+
+        Assert.Contains("Authentication:Jwt:SigningKeys:0:Secret", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ClockSkew", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2hvcnQ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_SecretKeyFile_IsReadFromMountedFile()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, "S3RVER\n");
+        try
+        {
+            await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+            {
+                ["Gateway:Stores:demo-s3:Credentials:SecretKey"] = "",
+                ["Gateway:Stores:demo-s3:Credentials:SecretKeyFile"] = file,
+            });
+            using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
+            using var response = await client.GetAsync("/files/acme/x.txt");
+            Assert.Equal(System.Net.HttpStatusCode.Found, response.StatusCode);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

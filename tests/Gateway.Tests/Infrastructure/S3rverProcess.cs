@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Gateway.Tests.Infrastructure;
+
+/// <summary>A real s3rver on 127.0.0.1 with one bucket, started from the committed npm lock file and stopped by process id.</summary>
+internal sealed class S3rverProcess : IAsyncDisposable
+{
+    public const string AccessKey = "S3RVER";
+    public const string Bucket = "demo";
+
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private S3rverProcess(Process process, string directory, Uri endpoint)
+    {
+        _process = process;
+        _directory = directory;
+        Endpoint = endpoint;
+    }
+
+    public Uri Endpoint { get; }
+
+    public static async Task<S3rverProcess> StartAsync()
+    {
+        if (!File.Exists(RepositoryPaths.S3rver))
+        {
+            throw new InvalidOperationException("s3rver is not installed: run 'npm ci' in tests/tools (test.sh does).");
+        }
+
+        var port = FreePort();
+        var directory = Directory.CreateTempSubdirectory("s3rver-").FullName;
+        var start = new ProcessStartInfo("node")
+        {
+            ArgumentList = { RepositoryPaths.S3rver, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var s3rver = new S3rverProcess(process, directory, new Uri($"http://127.0.0.1:{port}"));
+        await s3rver.WaitUntilListeningAsync(port);
+        return s3rver;
+    }
+
+    /// <summary>Seeds an object with a plain HTTP PUT (s3rver does not check signatures).</summary>
+    public async Task PutAsync(string key, byte[] content)
+    {
+        using var client = new HttpClient();
+        var escaped = string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
+        using var response = await client.PutAsync(new Uri(Endpoint, $"/{Bucket}/{escaped}"), new ByteArrayContent(content));
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private async Task WaitUntilListeningAsync(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"s3rver exited with code {_process.ExitCode}.");
+            }
+
+            try
+            {
+                using var socket = new TcpClient();
+                await socket.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException("s3rver did not start listening within 20 seconds.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

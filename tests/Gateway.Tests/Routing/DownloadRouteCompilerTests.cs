@@ -1,0 +1,93 @@
+using Gateway.Configuration;
+using Gateway.Routing;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Tests.Routing;
+
+public sealed class DownloadRouteCompilerTests
+{
+    private static readonly GatewayOptions Options = new()
+    {
+        Stores = new() { ["s3"] = new StoreOptions { Provider = "s3", Bucket = "b", Region = "r" } },
+    };
+
+    private static RouteConfig Route(Dictionary<string, string> metadata, string path = "/files/{tenant}/{**path}", string? cluster = "s3") => new()
+    {
+        RouteId = "r1",
+        ClusterId = cluster,
+        Match = new RouteMatch { Path = path },
+        Metadata = metadata,
+    };
+
+    [Fact]
+    public void Compile_RouteWithoutStoreMetadata_IsNotADownloadRoute() =>
+        Assert.Null(DownloadRouteCompiler.Compile(Route([]), Options));
+
+    [Fact]
+    public void Compile_ValidRoute_CarriesStoreTemplateLifetimeAndClaimChecks()
+    {
+        var route = DownloadRouteCompiler.Compile(Route(new()
+        {
+            [DownloadMetadata.Store] = "s3",
+            [DownloadMetadata.KeyTemplate] = "tenants/{tenant}/{path}",
+            [DownloadMetadata.UrlLifetime] = "00:02:00",
+            [DownloadMetadata.ClaimEqualsRouteValue] = "tenant=tenant",
+        }), Options)!;
+
+        Assert.Equal("s3", route.StoreName);
+        Assert.Equal(TimeSpan.FromMinutes(2), route.UrlLifetime);
+        Assert.Equal([new ClaimEqualsRouteValue("tenant", "tenant")], route.ClaimChecks);
+    }
+
+    [Fact]
+    public void Compile_NoLifetime_UsesDefault() =>
+        Assert.Equal(Options.DefaultUrlLifetime, DownloadRouteCompiler.Compile(Route(new()
+        {
+            [DownloadMetadata.Store] = "s3",
+            [DownloadMetadata.KeyTemplate] = "{path}",
+        }), Options)!.UrlLifetime);
+
+    [Fact]
+    public void Validate_EveryProblem_IsReportedByName()
+    {
+        var errors = DownloadRouteCompiler.Validate(Route(new()
+        {
+            [DownloadMetadata.Store] = "missing",
+            [DownloadMetadata.KeyTemplate] = "tenants/{org}/{path}",
+            [DownloadMetadata.UrlLifetime] = "8.00:00:00",
+            [DownloadMetadata.ClaimEqualsRouteValue] = "tenant=org",
+        }, cluster: null), Options);
+
+        Assert.Contains(errors, e => e.Contains(DownloadMetadata.Store, StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("ClusterId", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("{org}", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains(DownloadMetadata.UrlLifetime, StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains(DownloadMetadata.ClaimEqualsRouteValue, StringComparison.Ordinal));
+        Assert.Equal(5, errors.Count);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:01:00")]
+    [InlineData("7.00:00:01")]
+    [InlineData("soon")]
+    public void Validate_LifetimeOutOfRange_IsAnError(string lifetime) =>
+        Assert.Single(DownloadRouteCompiler.Validate(Route(new()
+        {
+            [DownloadMetadata.Store] = "s3",
+            [DownloadMetadata.KeyTemplate] = "{path}",
+            [DownloadMetadata.UrlLifetime] = lifetime,
+        }), Options));
+
+    [Fact]
+    public void Compile_InvalidRoute_ThrowsNamingTheRoute()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => DownloadRouteCompiler.Compile(Route(new()
+        {
+            [DownloadMetadata.Store] = "s3",
+            [DownloadMetadata.KeyTemplate] = "../{path}",
+        }), Options));
+
+        Assert.Contains("'r1'", error.Message, StringComparison.Ordinal);
+    }
+}
