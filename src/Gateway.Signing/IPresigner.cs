@@ -9,6 +9,11 @@ public interface IPresigner
     TimeSpan MaxExpiry { get; }
 
     /// <summary>Returns the absolute pre-signed URL for <paramref name="request"/>.</summary>
-    /// <exception cref="ArgumentException">The method is not GET or HEAD, the key is empty, or the expiry is out of range.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="credentials"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The method is not GET or HEAD, the key is empty or holds invalid UTF-16 (a lone surrogate), the expiry is under
+    /// one second or over <see cref="MaxExpiry"/>, the credentials lack a key id or secret, or a query parameter is
+    /// unnamed, repeated or one the signature sets itself. The message never holds the secret or the token.
+    /// </exception>
     string Presign(in PresignRequest request, StorageCredentials credentials);
 }

@@ -10,7 +10,7 @@ public sealed record StoreAddress
     public required string Region { get; init; }
 
     /// <summary>
-    /// The service endpoint (scheme, host and optional port), e.g. <c>http://127.0.0.1:4568</c>.
+    /// The service endpoint (http or https scheme, host and optional port; no path, query or user info), e.g. <c>http://127.0.0.1:4568</c>.
     /// Null means the vendor's default: <c>https://{bucket}.cos.{region}.myqcloud.com</c> or <c>https://{bucket}.s3.{region}.amazonaws.com</c>.
     /// </summary>
     public Uri? Endpoint { get; init; }
@@ -18,6 +18,6 @@ public sealed record StoreAddress
     /// <summary>True puts the bucket in the path (<c>{endpoint}/{bucket}/{key}</c>); false puts it in the host (<c>{bucket}.{endpoint host}</c>).</summary>
     public bool ForcePathStyle { get; init; }
 
-    /// <summary>Optional scheme and host for the returned URL (a CDN or custom domain). The signature still covers the signing host.</summary>
+    /// <summary>Optional scheme and host (and port) for the returned URL, such as a CDN or custom domain; no path, query or user info. The signature still covers the signing host.</summary>
     public Uri? PublicBaseUrl { get; init; }
 }

@@ -1,0 +1,105 @@
+using System.Buffers;
+
+namespace Gateway.Signing;
+
+/// <summary>The parts of a <see cref="StoreAddress"/> a presigner needs, resolved once when it is built.</summary>
+internal sealed class SigningEndpoint
+{
+    private const string Https = "https";
+    private const string SchemeSeparator = "://";
+
+    // Bucket and region go into a host name or a path unescaped, so they are held to DNS-label characters.
+    private static readonly SearchValues<char> s_nameChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_");
+
+    private SigningEndpoint(string host, string urlOrigin, string pathPrefix)
+    {
+        Host = host;
+        UrlOrigin = urlOrigin;
+        PathPrefix = pathPrefix;
+    }
+
+    /// <summary>The host (and port, if not the scheme's default) that is signed.</summary>
+    public string Host { get; }
+
+    /// <summary>The scheme and authority the returned URL starts with: the public base URL's if set, else the signing host's.</summary>
+    public string UrlOrigin { get; }
+
+    /// <summary><c>/</c>, or <c>/{bucket}/</c> in path style; the encoded key follows it.</summary>
+    public string PathPrefix { get; }
+
+    /// <summary>Resolves <paramref name="address"/>; <paramref name="defaultHostSuffix"/> follows <c>{bucket}.</c> when there is no endpoint.</summary>
+    /// <exception cref="ArgumentException">A setting is missing or malformed. The message names the setting.</exception>
+    public static SigningEndpoint Create(StoreAddress address, string defaultHostSuffix)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (!IsName(address.Bucket) || !IsName(address.Region))
+        {
+            throw new ArgumentException(
+                $"{nameof(StoreAddress)}.{nameof(StoreAddress.Bucket)} and .{nameof(StoreAddress.Region)} must be non-empty and use only letters, digits, '.', '-' and '_'.",
+                nameof(address));
+        }
+
+        string scheme;
+        string host;
+        string pathPrefix = "/";
+        if (address.Endpoint is null)
+        {
+            scheme = Https;
+            host = address.Bucket + "." + defaultHostSuffix;
+        }
+        else
+        {
+            if (!IsOrigin(address.Endpoint))
+            {
+                throw new ArgumentException(OriginRule(nameof(StoreAddress.Endpoint)), nameof(address));
+            }
+
+            scheme = address.Endpoint.Scheme;
+            string authority = Authority(address.Endpoint);
+            if (address.ForcePathStyle)
+            {
+                host = authority;
+                pathPrefix = "/" + address.Bucket + "/";
+            }
+            else
+            {
+                host = address.Bucket + "." + authority;
+            }
+        }
+
+        string origin = scheme + SchemeSeparator + host;
+        if (address.PublicBaseUrl is not null)
+        {
+            if (!IsOrigin(address.PublicBaseUrl))
+            {
+                throw new ArgumentException(OriginRule(nameof(StoreAddress.PublicBaseUrl)), nameof(address));
+            }
+
+            origin = address.PublicBaseUrl.Scheme + SchemeSeparator + Authority(address.PublicBaseUrl);
+        }
+
+        return new SigningEndpoint(host, origin, pathPrefix);
+    }
+
+    private static bool IsName(string? value) => !string.IsNullOrEmpty(value) && !value.AsSpan().ContainsAnyExcept(s_nameChars);
+
+    // Only scheme and authority are used, so anything else would be silently dropped: refuse it instead.
+    private static bool IsOrigin(Uri uri) =>
+        uri.IsAbsoluteUri
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.UserInfo.Length == 0
+        && uri.AbsolutePath == "/"
+        && uri.Query.Length == 0
+        && uri.Fragment.Length == 0;
+
+    private static string OriginRule(string setting) =>
+        $"{nameof(StoreAddress)}.{setting} must be an absolute http or https URL with no path, query or user info.";
+
+    // IdnHost gives the ASCII (punycode) form that is actually sent, but drops the brackets of an IPv6 literal.
+    private static string Authority(Uri uri)
+    {
+        string host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        return uri.IsDefaultPort ? host : host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
