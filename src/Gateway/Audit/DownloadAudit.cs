@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using Gateway.Authorization;
 using Gateway.Routing;
+using Gateway.Rules;
 
 namespace Gateway.Audit;
 
 /// <summary>Writes audit spans. Never records a signature, a key, a token or a signed URL.</summary>
-internal sealed class DownloadAudit(GatewayTelemetry telemetry)
+internal sealed class DownloadAudit(GatewayTelemetry telemetry, RuleSetProvider rules)
 {
     /// <summary>Starts the audit span of one download request, tagged with what is known before any decision.</summary>
     public Activity? Start(HttpContext context, DownloadRoute route)
@@ -24,13 +26,15 @@ internal sealed class DownloadAudit(GatewayTelemetry telemetry)
         return activity;
     }
 
-    /// <summary>Closes a decision: tags the span, sets its status, and counts it.</summary>
-    public void Decide(Activity? activity, DownloadRoute route, string decision, string reason)
+    /// <summary>Closes a decision: tags the span with the outcome and the deciding rule, sets its status, and counts it.</summary>
+    public void Decide(Activity? activity, DownloadRoute route, string decision, string reason, string ruleId, string rulesVersion)
     {
         if (activity is not null)
         {
             activity.SetTag(AuditTags.Decision, decision);
             activity.SetTag(AuditTags.Reason, reason);
+            activity.SetTag(AuditTags.RuleId, ruleId);
+            activity.SetTag(AuditTags.RulesVersion, rulesVersion);
             if (decision == AuditDecisions.Error)
             {
                 activity.SetStatus(ActivityStatusCode.Error, reason);
@@ -52,7 +56,11 @@ internal sealed class DownloadAudit(GatewayTelemetry telemetry)
         }
     }
 
-    /// <summary>Records a decision taken before the download step ran (authentication or policy).</summary>
+    /// <summary>Closes a decision taken without the rules (bad input, credentials), which no rule decided.</summary>
+    public void Decide(Activity? activity, DownloadRoute route, string decision, string reason) =>
+        Decide(activity, route, decision, reason, AccessDecisions.DefaultDeny, rules.Current.Version);
+
+    /// <summary>Records a denial taken before the download step ran (method, authentication or route policy).</summary>
     public void Denied(HttpContext context, DownloadRoute route, string reason)
     {
         using var activity = Start(context, route);

@@ -58,6 +58,8 @@ internal static class AuditTags
     public const string ObjectKey = "gateway.object.key";
     public const string UrlExpiresAt = "gateway.url.expires_at";
     public const string CredentialKind = "gateway.credential.kind";
+    public const string RuleId = "gateway.rule.id";
+    public const string RulesVersion = "gateway.rules.version";
 }
 
 /// <summary>The outcomes an audit record can carry.</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Gateway.Authentication;
-using Gateway.Configuration;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -58,9 +57,7 @@ internal static class DevTokenCommand
             return 2;
         }
 
-        var configuration = new ConfigurationManager();
-        configuration.AddEnvironmentVariables();
-        configuration.AddGatewayFiles();
+        var configuration = CliConfiguration.Load();
         var jwt = configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions();
         var key = jwt.SigningKeys.Where(k => !string.IsNullOrEmpty(k.Secret)).Select(JwtSigningKeys.TryCreate).OfType<SymmetricSecurityKey>().FirstOrDefault();
         if (key is null || jwt.Issuer is null || jwt.Audience is null)

@@ -12,6 +12,9 @@ internal static class GatewayConfigurationSources
     /// <summary>The folder used when the variable is not set, relative to the working directory.</summary>
     public const string DefaultDirectory = "config";
 
+    /// <summary>The configuration key that holds the resolved folder, for files the gateway reads itself (rules).</summary>
+    public const string ResolvedDirectoryKey = "Gateway:ConfigDirectory";
+
     /// <summary>Adds the configuration folder's files to <paramref name="configuration"/> with reload on change.</summary>
     public static void AddGatewayFiles(this ConfigurationManager configuration)
     {
@@ -29,7 +32,16 @@ internal static class GatewayConfigurationSources
                 ReloadOnChange = true,
             });
         }
+
+        configuration.Sources.Insert(files.Length, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = [new(ResolvedDirectoryKey, directory)],
+        });
     }
+
+    /// <summary>Resolves <paramref name="path"/> against the configuration folder unless it is absolute.</summary>
+    public static string ResolvePath(IConfiguration configuration, string path) =>
+        Path.IsPathRooted(path) ? path : Path.Combine(configuration[ResolvedDirectoryKey] ?? DefaultDirectory, path);
 
     private static string ResolveDirectory(string? configured)
     {

@@ -18,6 +18,28 @@ internal sealed record GatewayOptions
 
     /// <summary>Authorization policies that routes can name, by name.</summary>
     public Dictionary<string, PolicyOptions> Policies { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The authorization rules file.</summary>
+    [ValidateObjectMembers]
+    public RulesOptions Rules { get; init; } = new();
+
+    /// <summary>The admin endpoints.</summary>
+    public AdminOptions Admin { get; init; } = new();
+}
+
+/// <summary>Where the authorization rules live.</summary>
+internal sealed record RulesOptions
+{
+    /// <summary>The rules file, relative to the configuration folder unless absolute. Edits take effect without a restart.</summary>
+    [Required]
+    public string File { get; init; } = "rules/access.json";
+}
+
+/// <summary>The admin endpoints, such as <c>POST /admin/explain</c>.</summary>
+internal sealed record AdminOptions
+{
+    /// <summary>The policy (a key of <c>Gateway:Policies</c>) an admin caller must satisfy; admin endpoints are off when empty.</summary>
+    public string? Policy { get; init; }
 }
 
 /// <summary>One storage backend and how to sign for it.</summary>

@@ -40,6 +40,11 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration) : IV
             }
         }
 
+        if (options.Admin.Policy is { Length: > 0 } adminPolicy && !options.Policies.ContainsKey(adminPolicy))
+        {
+            builder.AddError("names a policy that is not configured under Gateway:Policies", $"{GatewayOptions.SectionName}:Admin:Policy");
+        }
+
         foreach (var route in ProxyRouteSettings.Read(configuration))
         {
             foreach (var error in DownloadRouteCompiler.Validate(route, options))

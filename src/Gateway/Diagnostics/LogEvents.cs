@@ -6,4 +6,9 @@ internal static class LogEvents
     public const int CredentialsUnavailable = 1001;
     public const int CredentialsExpired = 1002;
     public const int SigningRejected = 1003;
+    public const int RulesLoaded = 1200;
+    public const int RulesRejected = 1201;
+    public const int RulesUnreadable = 1202;
+    public const int IdentityProviderUnreachable = 1300;
+    public const int Unhandled = 1900;
 }

@@ -5,8 +5,9 @@ using Gateway.Configuration;
 using Gateway.Redirect;
 using Gateway.Routing;
 using Gateway.Stores;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Gateway.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -29,14 +30,18 @@ internal static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StoreRegistry>();
         services.TryAddSingleton<DownloadRouteTable>();
-        services.TryAddSingleton<IDownloadAuthorizer, ClaimEqualsRouteValueAuthorizer>();
+        services.TryAddSingleton<RuleSetProvider>();
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>());
+        services.AddOptionsWithValidateOnStart<BrowserSignInOptions>().BindConfiguration(BrowserSignInOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BrowserSignInOptions>, BrowserSignInOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ForwardedHeadersSettings>().BindConfiguration(ForwardedHeadersSettings.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ForwardedHeadersSettings>, ForwardedHeadersSettingsValidator>());
+        builder.AddGatewayAuthentication();
         services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthorizationOptions>, PolicyRegistration>());
         services.AddProblemDetails();
+        services.AddExceptionHandler<GatewayExceptionHandler>();
 
         builder.AddGatewayTelemetry();
 
@@ -50,15 +55,24 @@ internal static class GatewayServiceCollectionExtensions
     /// <summary>Builds the pipeline: routing, the download method check, authentication, authorization, then YARP with the redirect step.</summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
-        // Resolving the options runs every validator now, so bad configuration stops start-up with all its errors.
-        _ = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        _ = app.Services.GetRequiredService<IOptions<JwtOptions>>().Value;
-        _ = app.Services.GetRequiredService<StoreRegistry>();
+        // Every validator runs now, so bad configuration stops start-up with all its errors at once.
+        StartupValidation.ThrowIfInvalid(app.Services);
 
+        app.UseExceptionHandler();
+        var forwarded = app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value;
+        if (forwarded.IsEnabled)
+        {
+            app.UseForwardedHeaders(forwarded.ToOptions());
+        }
+
+        app.UseStatusCodePages(context => Problems.WriteAsync(
+            context.HttpContext, context.HttpContext.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode)));
         app.UseRouting();
         app.UseMiddleware<DownloadMethodMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapSignOut();
+        app.MapExplain();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<DownloadRedirectMiddleware>();

@@ -3,6 +3,8 @@ using Gateway.Audit;
 using Gateway.Authorization;
 using Gateway.Diagnostics;
 using Gateway.Routing;
+using Gateway.Rules;
+using Microsoft.AspNetCore.Authentication;
 using Gateway.Signing;
 using Gateway.Signing.Credentials;
 using Gateway.Stores;
@@ -17,7 +19,7 @@ internal sealed partial class DownloadRedirectMiddleware(
     RequestDelegate next,
     DownloadRouteTable routes,
     StoreRegistry stores,
-    IDownloadAuthorizer authorizer,
+    RuleSetProvider rules,
     DownloadAudit audit,
     GatewayTelemetry telemetry,
     TimeProvider time,
@@ -42,21 +44,23 @@ internal sealed partial class DownloadRedirectMiddleware(
             return Reject(context, activity, route, AuditDecisions.Deny, "invalid-key", StatusCodes.Status400BadRequest, "Invalid object key", keyError);
         }
 
-        var authorization = authorizer.Authorize(context.User, route, routeValues, key);
-        if (!authorization.Allowed)
+        var request = context.Request;
+        var decision = rules.Current.Evaluate(new AccessRequest(
+            request.Method, key, request.Path.Value!, route.RouteId, routeValues, Caller.FromPrincipal(context.User)));
+        if (!decision.Allowed)
         {
-            return Reject(context, activity, route, AuditDecisions.Deny, authorization.Reason, StatusCodes.Status403Forbidden, "Forbidden", "The caller may not download this object.");
+            return Deny(context, activity, route, decision);
         }
 
         var store = stores.Get(route.StoreName);
         var pending = store.Credentials.GetCredentialsAsync(context.RequestAborted);
         return pending.IsCompletedSuccessfully
-            ? Redirect(context, activity, route, store, key, authorization.Reason, pending.Result)
-            : RedirectAfterCredentials(context, activity, route, store, key, authorization.Reason, pending);
+            ? Redirect(context, activity, route, store, key, decision, pending.Result)
+            : RedirectAfterCredentials(context, activity, route, store, key, decision, pending);
     }
 
     private async Task RedirectAfterCredentials(
-        HttpContext context, Activity? activity, DownloadRoute route, Store store, string key, string reason, ValueTask<StorageCredentials> pending)
+        HttpContext context, Activity? activity, DownloadRoute route, Store store, string key, AccessDecision decision, ValueTask<StorageCredentials> pending)
     {
         StorageCredentials credentials;
         try
@@ -71,11 +75,11 @@ internal sealed partial class DownloadRedirectMiddleware(
             return;
         }
 
-        await Redirect(context, activity, route, store, key, reason, credentials);
+        await Redirect(context, activity, route, store, key, decision, credentials);
     }
 
     private Task Redirect(
-        HttpContext context, Activity? activity, DownloadRoute route, Store store, string key, string reason, StorageCredentials credentials)
+        HttpContext context, Activity? activity, DownloadRoute route, Store store, string key, AccessDecision decision, StorageCredentials credentials)
     {
         var now = time.GetUtcNow();
         var lifetime = UrlLifetime.Clamp(route.UrlLifetime, now, credentials.Expiration);
@@ -101,7 +105,7 @@ internal sealed partial class DownloadRedirectMiddleware(
 
         telemetry.SigningDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(AuditTags.Store, store.Name));
         DownloadAudit.Signed(activity, store.Address.Bucket, key, now + lifetime, store.Credentials.Kind);
-        audit.Decide(activity, route, AuditDecisions.Allow, reason);
+        audit.Decide(activity, route, AuditDecisions.Allow, "rule-allow", decision.RuleId, decision.Version);
         activity?.Dispose();
 
         var response = context.Response;
@@ -111,6 +115,18 @@ internal sealed partial class DownloadRedirectMiddleware(
         headers.CacheControl = "no-store";
         headers[ReferrerPolicyHeader] = "no-referrer";
         return Task.CompletedTask;
+    }
+
+    private Task Deny(HttpContext context, Activity? activity, DownloadRoute route, AccessDecision decision)
+    {
+        var reason = decision.Error is not null ? "evaluation-error" : decision.RuleId == AccessDecisions.DefaultDeny ? "default-deny" : "rule-deny";
+        audit.Decide(activity, route, AuditDecisions.Deny, reason, decision.RuleId, decision.Version);
+        activity?.Dispose();
+
+        // An anonymous caller may still be let in after signing in, so it is challenged rather than refused.
+        return context.User.Identity?.IsAuthenticated == true
+            ? Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "The caller may not download this object.")
+            : context.ChallengeAsync();
     }
 
     private Task Reject(HttpContext context, Activity? activity, DownloadRoute route, string decision, string reason, int status, string title, string? detail)

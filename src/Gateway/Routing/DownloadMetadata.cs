@@ -11,7 +11,4 @@ internal static class DownloadMetadata
 
     /// <summary>Optional lifetime of the signed URL, as a TimeSpan (<c>00:05:00</c>).</summary>
     public const string UrlLifetime = "Download.UrlLifetime";
-
-    /// <summary>Optional claim-equals-route-value checks, <c>claim=routeValue</c> pairs separated by commas.</summary>
-    public const string ClaimEqualsRouteValue = "Download.ClaimEqualsRouteValue";
 }

@@ -70,10 +70,8 @@ internal static class DownloadRouteCompiler
             errors.Add($"Metadata '{DownloadMetadata.UrlLifetime}' must be a TimeSpan from 00:00:01 to 7.00:00:00.");
         }
 
-        var claimChecks = ParseClaimChecks(metadata.GetValueOrDefault(DownloadMetadata.ClaimEqualsRouteValue), routeParameters, errors);
-
         return errors.Count == 0 && template is not null
-            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, claimChecks)
+            ? new DownloadRoute(route.RouteId, storeName, template, lifetime)
             : null;
     }
 
@@ -99,34 +97,5 @@ internal static class DownloadRouteCompiler
         }
 
         return names;
-    }
-
-    private static ClaimEqualsRouteValue[] ParseClaimChecks(string? text, HashSet<string> routeParameters, List<string> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return [];
-        }
-
-        var checks = new List<ClaimEqualsRouteValue>();
-        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = pair.Split('=', StringSplitOptions.TrimEntries);
-            if (parts is not [{ Length: > 0 } claim, { Length: > 0 } routeValue])
-            {
-                errors.Add($"Metadata '{DownloadMetadata.ClaimEqualsRouteValue}' must be 'claim=routeValue' pairs separated by commas.");
-                continue;
-            }
-
-            if (!routeParameters.Contains(routeValue))
-            {
-                errors.Add($"Metadata '{DownloadMetadata.ClaimEqualsRouteValue}' uses route value '{routeValue}', which is not a parameter of Match.Path.");
-                continue;
-            }
-
-            checks.Add(new ClaimEqualsRouteValue(claim, routeValue));
-        }
-
-        return [.. checks];
     }
 }

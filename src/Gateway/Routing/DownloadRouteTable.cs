@@ -11,7 +11,7 @@ namespace Gateway.Routing;
 /// </summary>
 internal sealed class DownloadRouteTable(IOptions<GatewayOptions> options)
 {
-    private static readonly DownloadRoute NotADownload = new("", "", null!, TimeSpan.Zero, []);
+    private static readonly DownloadRoute NotADownload = new("", "", null!, TimeSpan.Zero);
 
     private readonly ConditionalWeakTable<RouteConfig, DownloadRoute> _routes = [];
     private readonly ConditionalWeakTable<RouteConfig, DownloadRoute>.CreateValueCallback _compile =

@@ -8,7 +8,7 @@ internal static class ProxyRouteSettings
     /// <summary>The YARP configuration section.</summary>
     public const string SectionName = "ReverseProxy";
 
-    /// <summary>Returns each configured route with its id, cluster, path and metadata.</summary>
+    /// <summary>Returns each configured route with its id, cluster, order, policy, path and metadata.</summary>
     public static IEnumerable<RouteConfig> Read(IConfiguration configuration)
     {
         foreach (var section in configuration.GetSection($"{SectionName}:Routes").GetChildren())
@@ -21,6 +21,8 @@ internal static class ProxyRouteSettings
             {
                 RouteId = section["RouteId"] ?? section.Key,
                 ClusterId = section["ClusterId"],
+                Order = int.TryParse(section["Order"], out var order) ? order : null,
+                AuthorizationPolicy = section["AuthorizationPolicy"],
                 Match = new RouteMatch { Path = section["Match:Path"] },
                 Metadata = metadata,
             };

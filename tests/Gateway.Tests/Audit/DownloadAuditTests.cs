@@ -46,6 +46,8 @@ public sealed class DownloadAuditTests(GatewayFixture fixture) : IDisposable
         Assert.Equal("demo", span.GetTagItem(AuditTags.Bucket));
         Assert.Equal("tenants/acme/audit/allow.txt", span.GetTagItem(AuditTags.ObjectKey));
         Assert.Equal("static", span.GetTagItem(AuditTags.CredentialKind));
+        Assert.Equal("tenant-members-read", span.GetTagItem(AuditTags.RuleId));
+        Assert.Matches("^[0-9a-f]{12}$", (string)span.GetTagItem(AuditTags.RulesVersion)!);
         Assert.True(DateTimeOffset.TryParse((string)span.GetTagItem(AuditTags.UrlExpiresAt)!, out var expires));
         Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
 
@@ -54,10 +56,11 @@ public sealed class DownloadAuditTests(GatewayFixture fixture) : IDisposable
     }
 
     [Theory]
-    [InlineData("/files/acme/audit/anonymous.txt", null, "unauthenticated")]
-    [InlineData("/files/acme/audit/other-tenant.txt", "globex", "claim-mismatch:tenant")]
-    [InlineData("/files/acme/audit/a%5Cb", "acme", "invalid-key")]
-    public async Task Deny_EmitsSpanWithReason(string path, string? tenant, string reason)
+    [InlineData("/files/acme/audit/anonymous.txt", null, "unauthenticated", "default-deny")]
+    [InlineData("/files/acme/audit/other-tenant.txt", "globex", "default-deny", "default-deny")]
+    [InlineData("/files/acme/audit/drafts/plan.txt", "acme", "rule-deny", "no-drafts")]
+    [InlineData("/files/acme/audit/a%5Cb", "acme", "invalid-key", "default-deny")]
+    public async Task Deny_EmitsSpanWithReasonAndDecidingRule(string path, string? tenant, string reason, string ruleId)
     {
         Listening();
         using var client = fixture.Gateway.CreateClient(tenant is null ? null : TestTokens.For("bob", tenant));
@@ -67,6 +70,8 @@ public sealed class DownloadAuditTests(GatewayFixture fixture) : IDisposable
         var span = Assert.Single(_spans, s => (string?)s.GetTagItem(AuditTags.Reason) == reason
             && ((string?)s.GetTagItem(AuditTags.UrlPath))!.StartsWith("/files/acme/audit/", StringComparison.Ordinal));
         Assert.Equal("deny", span.GetTagItem(AuditTags.Decision));
+        Assert.Equal(ruleId, span.GetTagItem(AuditTags.RuleId));
+        Assert.NotNull(span.GetTagItem(AuditTags.RulesVersion));
         Assert.Null(span.GetTagItem(AuditTags.UrlExpiresAt));
     }
 

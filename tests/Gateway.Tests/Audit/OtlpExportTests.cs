@@ -40,7 +40,8 @@ public sealed class OtlpExportTests(GatewayFixture fixture)
         Assert.Contains("gateway.download", exported, StringComparison.Ordinal);
         Assert.Contains("tenants/acme/otlp/exported.txt", exported, StringComparison.Ordinal);
         Assert.Contains("otlp-alice", exported, StringComparison.Ordinal);
-        Assert.Contains("claim-mismatch:tenant", exported, StringComparison.Ordinal);
+        Assert.Contains("default-deny", exported, StringComparison.Ordinal);
+        Assert.Contains("tenant-members-read", exported, StringComparison.Ordinal);
         // ASP.NET Core's and YARP's own spans are exported beside the audit spans.
         Assert.Contains("Microsoft.AspNetCore", exported, StringComparison.Ordinal);
         Assert.Contains("Yarp.ReverseProxy", exported, StringComparison.Ordinal);

@@ -61,6 +61,21 @@ public sealed class DownloadRedirectTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Get_StoreWithPublicBaseUrl_LocationUsesPublicHostWithSameSignedPath()
+    {
+        var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
+        overrides["Gateway:Stores:demo-cos:PublicBaseUrl"] = "https://downloads.example.com";
+        await using var gateway = await GatewayHost.StartAsync(overrides);
+        using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
+
+        using var response = await client.GetAsync("/cos/acme/reports/q3.pdf");
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("https://downloads.example.com/tenants/acme/reports/q3.pdf", response.Headers.Location!.GetLeftPart(UriPartial.Path));
+        Assert.Equal("sha1", QueryOf(response.Headers.Location!)["q-sign-algorithm"]);
+    }
+
+    [Fact]
     public async Task Get_EncodedSlashInPath_IsKeptLiterallyNotDecodedTwice()
     {
         using var client = _gateway.CreateClient(TestTokens.For("alice", "acme"));
@@ -125,6 +140,45 @@ public sealed class DownloadRedirectTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Null(response.Headers.Location);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Get_DraftsUnderOwnTenant_Answers403ByDenyRule()
+    {
+        using var client = _gateway.CreateClient(TestTokens.For("alice", "acme"));
+
+        using var response = await client.GetAsync("/files/acme/reports/drafts/q4.pdf");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Get_PublicPrefix_RedirectsAnonymousCaller()
+    {
+        using var client = _gateway.CreateClient();
+
+        using var response = await client.GetAsync("/public/logo.png");
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/demo/public/logo.png", response.Headers.Location!.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Get_OwnUserFolder_RedirectsOnlyItsOwner()
+    {
+        using var alice = _gateway.CreateClient(TestTokens.For("alice", "acme"));
+        using var bob = _gateway.CreateClient(TestTokens.For("bob", "acme"));
+        using var anonymous = _gateway.CreateClient();
+
+        using var own = await alice.GetAsync("/users/alice/notes.txt");
+        using var other = await bob.GetAsync("/users/alice/notes.txt");
+        using var nobody = await anonymous.GetAsync("/users/alice/notes.txt");
+
+        Assert.Equal(HttpStatusCode.Found, own.StatusCode);
+        Assert.Equal("/demo/users/alice/notes.txt", own.Headers.Location!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, nobody.StatusCode);
     }
 
     [Fact]

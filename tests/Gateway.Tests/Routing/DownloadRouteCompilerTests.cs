@@ -24,19 +24,18 @@ public sealed class DownloadRouteCompilerTests
         Assert.Null(DownloadRouteCompiler.Compile(Route([]), Options));
 
     [Fact]
-    public void Compile_ValidRoute_CarriesStoreTemplateLifetimeAndClaimChecks()
+    public void Compile_ValidRoute_CarriesStoreTemplateAndLifetime()
     {
         var route = DownloadRouteCompiler.Compile(Route(new()
         {
             [DownloadMetadata.Store] = "s3",
             [DownloadMetadata.KeyTemplate] = "tenants/{tenant}/{path}",
             [DownloadMetadata.UrlLifetime] = "00:02:00",
-            [DownloadMetadata.ClaimEqualsRouteValue] = "tenant=tenant",
         }), Options)!;
 
         Assert.Equal("s3", route.StoreName);
         Assert.Equal(TimeSpan.FromMinutes(2), route.UrlLifetime);
-        Assert.Equal([new ClaimEqualsRouteValue("tenant", "tenant")], route.ClaimChecks);
+        Assert.Equal("tenants/{tenant}/{path}", route.KeyTemplate.Text);
     }
 
     [Fact]
@@ -55,15 +54,13 @@ public sealed class DownloadRouteCompilerTests
             [DownloadMetadata.Store] = "missing",
             [DownloadMetadata.KeyTemplate] = "tenants/{org}/{path}",
             [DownloadMetadata.UrlLifetime] = "8.00:00:00",
-            [DownloadMetadata.ClaimEqualsRouteValue] = "tenant=org",
         }, cluster: null), Options);
 
         Assert.Contains(errors, e => e.Contains(DownloadMetadata.Store, StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("ClusterId", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("{org}", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains(DownloadMetadata.UrlLifetime, StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains(DownloadMetadata.ClaimEqualsRouteValue, StringComparison.Ordinal));
-        Assert.Equal(5, errors.Count);
+        Assert.Equal(4, errors.Count);
     }
 
     [Theory]

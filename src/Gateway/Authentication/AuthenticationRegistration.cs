@@ -1,0 +1,50 @@
+using Gateway.Configuration;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Authentication;
+
+/// <summary>Registers JWT bearer for apps and, when <c>Authentication:Oidc:Authority</c> is set, cookie + OpenID Connect for browsers.</summary>
+internal static class AuthenticationRegistration
+{
+    /// <summary>Shared by every instance, so that a session cookie from one instance opens on another.</summary>
+    public const string DataProtectionApplicationName = "object-storage-gateway";
+
+    public static void AddGatewayAuthentication(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var signIn = builder.Configuration.GetSection(BrowserSignInOptions.SectionName).Get<BrowserSignInOptions>() ?? new BrowserSignInOptions();
+        var browserSignIn = signIn.Authority is not null;
+
+        var authentication = services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = GatewaySchemes.Authenticate;
+                options.DefaultAuthenticateScheme = GatewaySchemes.Authenticate;
+                options.DefaultChallengeScheme = GatewaySchemes.Challenge;
+                options.DefaultForbidScheme = GatewaySchemes.Bearer;
+            })
+            .AddPolicyScheme(GatewaySchemes.Authenticate, displayName: null, options =>
+                options.ForwardDefaultSelector = context => GatewaySchemes.SelectForAuthenticate(context, browserSignIn))
+            .AddPolicyScheme(GatewaySchemes.Challenge, displayName: null, options =>
+                options.ForwardDefaultSelector = context => GatewaySchemes.SelectForChallenge(context, browserSignIn))
+            .AddJwtBearer();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>());
+
+        var dataProtection = services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        if (signIn.Session.KeysDirectory is { Length: > 0 } keys)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(GatewayConfigurationSources.ResolvePath(builder.Configuration, keys)));
+        }
+
+        if (browserSignIn)
+        {
+            authentication.AddCookie().AddOpenIdConnect();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CookieAuthenticationOptions>, ConfigureBrowserSignIn>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ConfigureBrowserSignIn>());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace Gateway.Authentication;
+
+/// <summary><c>/signout</c>: ends the browser session here and at the identity provider, then returns to a local page.</summary>
+internal static class SignOutEndpoint
+{
+    public const string Path = "/signout";
+
+    public static void MapSignOut(this WebApplication app)
+    {
+        app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Post], SignOutAsync).AllowAnonymous();
+    }
+
+    private static async Task SignOutAsync(HttpContext context, string? returnUrl)
+    {
+        var target = LocalUrl.OrRoot(returnUrl);
+        var session = await context.AuthenticateAsync(GatewaySchemes.Cookie);
+        await context.SignOutAsync(GatewaySchemes.Cookie);
+        if (session.Succeeded)
+        {
+            await context.SignOutAsync(GatewaySchemes.OpenIdConnect, new AuthenticationProperties { RedirectUri = target });
+            return;
+        }
+
+        context.Response.Redirect(target);
+    }
+}
+
+/// <summary>Return URLs are local only: a path on this gateway, never another host.</summary>
+internal static class LocalUrl
+{
+    public static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url)
+        && url[0] == '/'
+        && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(char.IsControl);
+
+    public static string OrRoot(string? url) => IsLocal(url) ? url! : "/";
+}

@@ -1,0 +1,85 @@
+using Gateway.Authorization;
+using Gateway.Configuration;
+using Gateway.Routing;
+using Gateway.Rules;
+
+namespace Gateway.Cli;
+
+/// <summary>
+/// <c>explain METHOD PATH [--claim NAME=VALUE]... [--anonymous]</c>: prints whether the configured rules allow the
+/// request and which rule decides, using the same route mapping and evaluator as the server.
+/// </summary>
+internal static class ExplainCommand
+{
+    /// <summary>The command-line verb.</summary>
+    public const string Verb = "explain";
+
+    private const string Usage = "usage: explain METHOD PATH [--claim NAME=VALUE]... [--anonymous]";
+
+    /// <summary>Returns 0 when allowed, 1 when denied, 2 on bad arguments or configuration.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args is not [var method, var path, .. var rest])
+        {
+            error.WriteLine(Usage);
+            return 2;
+        }
+
+        var claims = new List<KeyValuePair<string, string>>();
+        var anonymous = false;
+        for (var i = 0; i < rest.Length; i++)
+        {
+            if (rest[i] == "--anonymous")
+            {
+                anonymous = true;
+            }
+            else if (rest[i] == "--claim" && i + 1 < rest.Length && rest[i + 1].IndexOf('=', StringComparison.Ordinal) > 0)
+            {
+                var pair = rest[++i];
+                var separator = pair.IndexOf('=', StringComparison.Ordinal);
+                claims.Add(new(pair[..separator], pair[(separator + 1)..]));
+            }
+            else
+            {
+                error.WriteLine(Usage);
+                return 2;
+            }
+        }
+
+        RuleSet rules;
+        GatewayOptions options;
+        IConfiguration configuration;
+        try
+        {
+            configuration = CliConfiguration.Load();
+            options = configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+            rules = RuleSetParser.Parse(File.ReadAllText(GatewayConfigurationSources.ResolvePath(configuration, options.Rules.File)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            error.WriteLine($"The configuration cannot be read: {ex.Message}");
+            return 2;
+        }
+        catch (RulesValidationException ex)
+        {
+            error.WriteLine("The rules file is invalid:");
+            foreach (var problem in ex.Errors)
+            {
+                error.WriteLine($"  {problem}");
+            }
+
+            return 2;
+        }
+
+        var caller = anonymous ? Caller.Anonymous : Caller.FromClaims(claims);
+        var answer = RuleExplainer.Explain(ProxyRouteSettings.Read(configuration), options, rules, method, path, caller);
+        output.WriteLine($"decision:      {(answer.Allowed ? "allow" : "deny")}");
+        output.WriteLine($"reason:        {answer.Reason}");
+        output.WriteLine($"rule:          {answer.RuleId ?? "-"}");
+        output.WriteLine($"rules version: {answer.RulesVersion}");
+        output.WriteLine($"route:         {answer.RouteId ?? "-"}");
+        output.WriteLine($"route policy:  {answer.RoutePolicy ?? "(authenticated caller)"}");
+        output.WriteLine($"object key:    {answer.ObjectKey ?? "-"}");
+        return answer.Allowed ? 0 : 1;
+    }
+}

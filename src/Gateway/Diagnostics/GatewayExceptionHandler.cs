@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Gateway.Diagnostics;
+
+/// <summary>
+/// The last line: an unhandled exception becomes a clear 503 when the identity provider cannot be reached,
+/// and a bare 500 otherwise; never a stack trace or an internal message.
+/// </summary>
+internal sealed partial class GatewayExceptionHandler(ILogger<GatewayExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (IsIdentityProviderUnreachable(exception))
+        {
+            Log.IdentityProviderUnreachable(logger, exception.GetType().Name);
+            context.Response.Headers.RetryAfter = "30";
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Sign-in is unavailable", "The sign-in service cannot be reached right now.");
+            return true;
+        }
+
+        Log.Unhandled(logger, exception);
+        await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "Something went wrong", "The gateway could not complete the request.");
+        return true;
+    }
+
+    // Metadata and JWKS retrieval wrap network failures in InvalidOperationException (IDX20803 and friends).
+    private static bool IsIdentityProviderUnreachable(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException or TaskCanceledException or TimeoutException
+                || current.Message.StartsWith("IDX20803", StringComparison.Ordinal)
+                || current.Message.StartsWith("IDX20804", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = LogEvents.IdentityProviderUnreachable, Level = LogLevel.Error, Message = "The identity provider cannot be reached ({ErrorType}).")]
+        public static partial void IdentityProviderUnreachable(ILogger logger, string errorType);
+
+        [LoggerMessage(EventId = LogEvents.Unhandled, Level = LogLevel.Error, Message = "Unhandled exception.")]
+        public static partial void Unhandled(ILogger logger, Exception exception);
+    }
+}

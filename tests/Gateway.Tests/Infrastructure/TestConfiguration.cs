@@ -1,0 +1,20 @@
+namespace Gateway.Tests.Infrastructure;
+
+/// <summary>Copies of the committed configuration that a test may edit.</summary>
+internal static class TestConfiguration
+{
+    public static string Source => Path.Combine(AppContext.BaseDirectory, "config");
+
+    public static string CopyToTemporaryDirectory()
+    {
+        var target = Directory.CreateTempSubdirectory("gateway-config-").FullName;
+        foreach (var file in Directory.GetFiles(Source, "*.json", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(Source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+
+        return target;
+    }
+}
