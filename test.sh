@@ -7,9 +7,17 @@ cd "$(dirname "$0")"
 apt_packages=()
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
+# The browser for the end-to-end sign-in tests; Playwright drives it without downloading a browser of its own.
+[ -x /usr/bin/chromium ] || apt_packages+=(chromium fonts-liberation)
 if ((${#apt_packages[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
+fi
+
+# oidc-provider 9 needs Node.js 20.18 or later.
+if ! node -e 'const [major, minor] = process.versions.node.split(".").map(Number); process.exit(major > 20 || (major === 20 && minor >= 18) ? 0 : 1)'; then
+  echo "Node.js $(node --version) is too old for the test identity provider: install Node.js 20.18 or later." >&2
+  exit 1
 fi
 
 # Real servers for the end-to-end tests, pinned by the committed lock file.
