@@ -23,6 +23,7 @@ internal sealed class PolicyRegistration(IOptions<GatewayOptions> options) : ICo
                 builder.RequireAuthenticatedUser();
                 foreach (var (claim, values) in policy.RequiredClaims)
                 {
+                    // An empty list asks only that the claim be present.
                     builder.RequireClaim(claim, values);
                 }
             });

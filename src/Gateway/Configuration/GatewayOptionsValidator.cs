@@ -29,17 +29,6 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration) : IV
             ValidateStore($"{GatewayOptions.SectionName}:Stores:{storeName}", store, builder);
         }
 
-        foreach (var (policyName, policy) in options.Policies)
-        {
-            foreach (var (claim, values) in policy.RequiredClaims)
-            {
-                if (values.Length == 0)
-                {
-                    builder.AddError($"needs at least one value for claim '{claim}'", $"{GatewayOptions.SectionName}:Policies:{policyName}:RequiredClaims");
-                }
-            }
-        }
-
         if (options.Admin.Policy is { Length: > 0 } adminPolicy && !options.Policies.ContainsKey(adminPolicy))
         {
             builder.AddError("names a policy that is not configured under Gateway:Policies", $"{GatewayOptions.SectionName}:Admin:Policy");

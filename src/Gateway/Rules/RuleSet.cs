@@ -96,8 +96,10 @@ internal sealed class RuleSet
             // Fail closed. The message names the rule and the exception type only: an exception's own message may
             // quote a claim or a key.
             candidates = verdict.Candidates;
-            return new AccessDecision(
-                false, AccessDecisions.EvaluationError, Version, $"Rule '{verdict.Current?.Id}' could not be evaluated ({ex.GetType().Name}).");
+            var error = verdict.Current is { } rule
+                ? $"Rule '{rule.Id}' could not be evaluated ({ex.GetType().Name})."
+                : $"The rules could not be evaluated ({ex.GetType().Name}).";
+            return new AccessDecision(false, AccessDecisions.EvaluationError, Version, error);
         }
 
         candidates = verdict.Candidates;

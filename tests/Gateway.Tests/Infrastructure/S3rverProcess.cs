@@ -50,11 +50,17 @@ internal sealed class S3rverProcess : IAsyncDisposable
     }
 
     /// <summary>Seeds an object with a plain HTTP PUT (s3rver does not check signatures).</summary>
-    public async Task PutAsync(string key, byte[] content)
+    public async Task PutAsync(string key, byte[] content, string? contentType = null)
     {
         using var client = new HttpClient();
         var escaped = string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
-        using var response = await client.PutAsync(new Uri(Endpoint, $"/{Bucket}/{escaped}"), new ByteArrayContent(content));
+        using var body = new ByteArrayContent(content);
+        if (contentType is not null)
+        {
+            body.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        using var response = await client.PutAsync(new Uri(Endpoint, $"/{Bucket}/{escaped}"), body);
         response.EnsureSuccessStatusCode();
     }
 

@@ -143,6 +143,17 @@ public sealed class DownloadRedirectTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Get_TokenWithoutSubject_Answers403FromRoutePolicy()
+    {
+        using var client = _gateway.CreateClient(TestTokens.Create(new Dictionary<string, object> { ["tenant"] = "acme", ["scope"] = "storage:read" }));
+
+        using var response = await client.GetAsync("/files/acme/reports/q3.pdf");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
     public async Task Get_DraftsUnderOwnTenant_Answers403ByDenyRule()
     {
         using var client = _gateway.CreateClient(TestTokens.For("alice", "acme"));
@@ -182,7 +193,7 @@ public sealed class DownloadRedirectTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Get_MissingScope_Answers403FromRoutePolicy()
+    public async Task Get_MissingScopeAndGroup_Answers403()
     {
         using var client = _gateway.CreateClient(TestTokens.For("alice", "acme", scope: "profile"));
 
