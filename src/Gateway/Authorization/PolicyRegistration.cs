@@ -23,8 +23,12 @@ internal sealed class PolicyRegistration(IOptions<GatewayOptions> options) : ICo
                 builder.RequireAuthenticatedUser();
                 foreach (var (claim, values) in policy.RequiredClaims)
                 {
-                    // An empty list asks only that the claim be present.
                     builder.RequireClaim(claim, values);
+                }
+
+                foreach (var claim in policy.RequiredClaimTypes)
+                {
+                    builder.RequireClaim(claim);
                 }
             });
         }

@@ -92,6 +92,9 @@ internal sealed record CredentialOptions
 /// <summary>A named authorization policy: an authenticated caller with every listed claim.</summary>
 internal sealed record PolicyOptions
 {
-    /// <summary>Claims the caller must have, each with one of the listed values; an empty list only asks that the claim be present.</summary>
+    /// <summary>Claims the caller must have, each with one of the listed values.</summary>
     public Dictionary<string, string[]> RequiredClaims { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Claim types the caller must have, with any value.</summary>
+    public List<string> RequiredClaimTypes { get; init; } = [];
 }
