@@ -22,6 +22,8 @@ internal sealed class GatewayTelemetry : IDisposable
         Meter = new Meter(new MeterOptions(Name) { Version = Version });
         Decisions = Meter.CreateCounter<long>("gateway.download.decisions", "{decision}", "Download decisions by route and outcome.");
         SigningDuration = Meter.CreateHistogram<double>("gateway.signing.duration", "s", "Time to sign one URL.");
+        ExportFailures = Meter.CreateCounter<long>("gateway.telemetry.export.failures", "{span}", "Audit spans whose export to the collector failed.");
+        Dropped = Meter.CreateCounter<long>("gateway.telemetry.dropped", "{span}", "Audit spans dropped because the export queue was full.");
     }
 
     /// <summary>The source of audit spans.</summary>
@@ -35,6 +37,12 @@ internal sealed class GatewayTelemetry : IDisposable
 
     /// <summary>Signing latency in seconds.</summary>
     public Histogram<double> SigningDuration { get; }
+
+    /// <summary>Audit spans the collector did not take.</summary>
+    public Counter<long> ExportFailures { get; }
+
+    /// <summary>Audit spans dropped before export because the queue was full.</summary>
+    public Counter<long> Dropped { get; }
 
     public void Dispose()
     {
@@ -60,6 +68,9 @@ internal static class AuditTags
     public const string CredentialKind = "gateway.credential.kind";
     public const string RuleId = "gateway.rule.id";
     public const string RulesVersion = "gateway.rules.version";
+    public const string ClientAddress = "client.address";
+    public const string UserAgent = "user_agent.original";
+    public const string ClaimPrefix = "gateway.claim.";
 }
 
 /// <summary>The outcomes an audit record can carry.</summary>

@@ -1,33 +1,94 @@
-using OpenTelemetry.Resources;
-using OpenTelemetry;
-using OpenTelemetry.Trace;
+using System.Globalization;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Gateway.Audit;
 
-/// <summary>Registers tracing and metrics; OTLP export is on whenever <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+/// <summary>
+/// Registers traces, metrics and logs. Export goes over OTLP whenever the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+/// is set (protocol, headers and timeout from the other standard <c>OTEL_*</c> settings).
+/// </summary>
 internal static class TelemetryRegistration
 {
     /// <summary>The service name in resource attributes, unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
     public const string ServiceName = "object-storage-gateway";
 
     private const string YarpSource = "Yarp.ReverseProxy";
+    private static readonly TimeSpan DefaultScheduleDelay = TimeSpan.FromSeconds(1);
 
     public static void AddGatewayTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<GatewayTelemetry>();
-        builder.Services.AddSingleton<DownloadAudit>();
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        services.AddSingleton<GatewayTelemetry>();
+        services.AddSingleton<DownloadAudit>();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
 
-        var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString()))
-            .WithTracing(tracing => tracing
-                .AddSource(GatewayTelemetry.Name, YarpSource)
-                .AddAspNetCoreInstrumentation())
-            .WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name));
+        var exporting = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
+            {
+                if (string.IsNullOrEmpty(configuration["OTEL_SERVICE_NAME"]))
+                {
+                    resource.AddService(ServiceName, serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString());
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.SetSampler(new AuditSampler(AuditSampler.FromConfiguration(configuration)))
+                    .AddSource(GatewayTelemetry.Name, YarpSource)
+                    .AddAspNetCoreInstrumentation();
+                if (exporting)
+                {
+                    tracing.AddProcessor(provider => new AuditExportProcessor(
+                        new OtlpTraceExporter(TraceExporterOptions(configuration)),
+                        ScheduleDelay(configuration),
+                        provider.GetRequiredService<GatewayTelemetry>(),
+                        provider.GetRequiredService<TimeProvider>(),
+                        provider.GetRequiredService<ILogger<AuditExportProcessor>>()));
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(GatewayTelemetry.Name);
+                if (exporting)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
 
-        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
         {
-            otel.UseOtlpExporter();
+            otel.WithLogging(logging => logging.AddOtlpExporter());
         }
     }
+
+    /// <summary>The trace exporter's settings, read from configuration so that every provider (environment, files, tests) counts.</summary>
+    private static OtlpExporterOptions TraceExporterOptions(IConfiguration configuration)
+    {
+        var protocol = configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        var endpoint = configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] is { Length: > 0 } tracesEndpoint
+            ? new Uri(tracesEndpoint)
+            : new Uri(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]!.TrimEnd('/') + (protocol == OtlpExportProtocol.HttpProtobuf ? "/v1/traces" : ""));
+        var options = new OtlpExporterOptions { Endpoint = endpoint, Protocol = protocol };
+        if (configuration["OTEL_EXPORTER_OTLP_HEADERS"] is { Length: > 0 } headers)
+        {
+            options.Headers = headers;
+        }
+
+        if (int.TryParse(configuration["OTEL_EXPORTER_OTLP_TIMEOUT"], CultureInfo.InvariantCulture, out var timeout) && timeout > 0)
+        {
+            options.TimeoutMilliseconds = timeout;
+        }
+
+        return options;
+    }
+
+    private static TimeSpan ScheduleDelay(IConfiguration configuration) =>
+        int.TryParse(configuration["OTEL_BSP_SCHEDULE_DELAY"], CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0
+            ? TimeSpan.FromMilliseconds(milliseconds)
+            : DefaultScheduleDelay;
 }

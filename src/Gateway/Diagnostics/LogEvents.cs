@@ -10,5 +10,7 @@ internal static class LogEvents
     public const int RulesRejected = 1201;
     public const int RulesUnreadable = 1202;
     public const int IdentityProviderUnreachable = 1300;
+    public const int AuditDecision = 1400;
+    public const int TelemetryLost = 1401;
     public const int Unhandled = 1900;
 }

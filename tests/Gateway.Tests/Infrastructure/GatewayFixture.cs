@@ -22,13 +22,23 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     internal WireMockServer Backend { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
 
+    /// <summary>Receives everything the shared gateway exports over OTLP during the whole suite, for the secrecy scan.</summary>
+    internal WireMockServer Collector { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+
     public async Task InitializeAsync()
     {
         Backend.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithBody(BackendBody));
+        Collector.Given(Request.Create().WithPath("/v1/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
 
         _s3rver = await S3rverProcess.StartAsync();
-        _gateway = await GatewayHost.StartAsync(Overrides(_s3rver.Endpoint, new Uri(Backend.Url!)));
+        var overrides = Overrides(_s3rver.Endpoint, new Uri(Backend.Url!));
+        overrides["OTEL_EXPORTER_OTLP_ENDPOINT"] = Collector.Url;
+        overrides["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        overrides["OTEL_BSP_SCHEDULE_DELAY"] = "100";
+        overrides["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
+        overrides[$"Gateway:Stores:demo-s3:Credentials:SecretKey"] = SecretScan.S3Secret;
+        _gateway = await GatewayHost.StartAsync(overrides);
     }
 
     /// <summary>The committed configuration pointed at this fixture's s3rver and backend.</summary>
@@ -48,8 +58,13 @@ public sealed class GatewayFixture : IAsyncLifetime
     {
         if (_gateway is not null)
         {
+            // Stopping flushes the exporters; then everything the suite exported is scanned once more.
             await _gateway.DisposeAsync();
+            SecretScan.AssertClean(SecretScan.Exported(Collector));
         }
+
+        Collector.Stop();
+        Collector.Dispose();
 
         if (_s3rver is not null)
         {

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using Gateway.Audit;
+using Gateway.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace Gateway.Tests.Audit;
+
+/// <summary>The collector goes away and comes back: requests never wait on export, losses are counted and warned about, export recovers.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class ExportFaultTests(GatewayFixture fixture)
+{
+    [Fact]
+    public async Task CollectorStoppedThenStarted_RequestsUnaffectedLossesCountedAndExportRecovers()
+    {
+        var port = FreePort();
+        var logs = new CapturingLoggerProvider();
+        var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
+        overrides["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}";
+        overrides["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        overrides["OTEL_EXPORTER_OTLP_TIMEOUT"] = "2000";
+        overrides["OTEL_BSP_SCHEDULE_DELAY"] = "50";
+        await using var gateway = await GatewayHost.StartAsync(overrides, services => services.AddSingleton<ILoggerProvider>(logs));
+        var telemetry = gateway.Services.GetRequiredService<GatewayTelemetry>();
+        var failures = 0L;
+        using var meterListener = new MeterListener();
+        meterListener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter, telemetry.Meter) && instrument.Name == "gateway.telemetry.export.failures")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        meterListener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failures, value));
+        meterListener.Start();
+        using var client = gateway.CreateClient(TestTokens.For("fault-alice", "acme"));
+
+        // The collector is down: every request still answers at once.
+        var slowest = TimeSpan.Zero;
+        for (var i = 0; i < 20; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await client.GetAsync($"/files/acme/fault/down-{i}.txt");
+            Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+            slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
+        }
+
+        await WaitUntilAsync(() => Interlocked.Read(ref failures) > 0, "export failures were never counted");
+        Assert.True(slowest < TimeSpan.FromSeconds(1), $"a request waited {slowest} while the collector was down");
+        var warnings = logs.Messages.Where(message => message.Contains("could not be exported", StringComparison.Ordinal)).ToList();
+        Assert.Single(warnings);
+
+        // The collector comes back on the same address: the next audit records arrive.
+        using var collector = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"] });
+        collector.Given(Request.Create().WithPath("/v1/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        using var after = await client.GetAsync("/files/acme/fault/after-recovery.txt");
+        await WaitUntilAsync(
+            () => SecretScan.Exported(collector).Contains("tenants/acme/fault/after-recovery.txt", StringComparison.Ordinal),
+            "export did not recover after the collector came back");
+        Assert.Single(logs.Messages, message => message.Contains("could not be exported", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    {
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            if (condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail(failure);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Keeps every formatted log message, to check what the gateway warns about.</summary>
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _messages = new();
+
+    public IReadOnlyCollection<string> Messages => _messages;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(_messages);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            messages.Enqueue(formatter(state, exception));
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text;
+using WireMock.Server;
+
+namespace Gateway.Tests.Infrastructure;
+
+/// <summary>What must never leave the gateway in telemetry: secrets, signatures, tokens, cookies, signed URLs.</summary>
+internal static class SecretScan
+{
+    /// <summary>The shared gateway's S3 secret: s3rver checks the key id, not signatures, so any value works and can be searched for.</summary>
+    public static readonly string S3Secret = "scan-secret-" + Guid.NewGuid().ToString("N");
+
+    private static readonly string[] Forbidden =
+    [
+        S3Secret,
+        "demo-secret-not-a-real-key",          // the COS demo secret
+        TestTokens.DevSecret,                   // the JWT signing key
+        "eyJhbGci",                             // the start of every bearer token the tests mint
+        "X-Amz-Signature",
+        "X-Amz-Credential",
+        "q-signature",
+        "q-ak=",
+        "x-cos-security-token",
+        "X-Amz-Security-Token",
+        "gateway.session=",
+        "Bearer ",
+    ];
+
+    /// <summary>Every OTLP request body the collector received, as text (protobuf keeps strings as UTF-8).</summary>
+    public static string Exported(WireMockServer collector) =>
+        string.Concat(collector.LogEntries
+            .Where(entry => entry.RequestMessage.Path.StartsWith("/v1/", StringComparison.Ordinal))
+            .Select(entry => Encoding.UTF8.GetString(entry.RequestMessage.BodyAsBytes ?? [])));
+
+    public static void AssertClean(string exported, params string[] alsoForbidden)
+    {
+        foreach (var secret in Forbidden.Concat(alsoForbidden))
+        {
+            Assert.False(exported.Contains(secret, StringComparison.Ordinal), $"Telemetry contains a forbidden value starting '{secret[..Math.Min(6, secret.Length)]}'.");
+        }
+    }
+}
