@@ -29,13 +29,10 @@ internal static class TelemetryRegistration
 
         var exporting = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = services.AddOpenTelemetry()
-            .ConfigureResource(resource =>
-            {
-                if (string.IsNullOrEmpty(configuration["OTEL_SERVICE_NAME"]))
-                {
-                    resource.AddService(ServiceName, serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString());
-                }
-            })
+            .ConfigureResource(resource => resource.AddService(
+                configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : ServiceName,
+                serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString(),
+                autoGenerateServiceInstanceId: true))
             .WithTracing(tracing =>
             {
                 tracing.SetSampler(new AuditSampler(AuditSampler.FromConfiguration(configuration)))
