@@ -46,7 +46,7 @@ internal sealed partial class DownloadRedirectMiddleware(
 
         var request = context.Request;
         var decision = rules.Current.Evaluate(new AccessRequest(
-            request.Method, key, request.Path.Value!, route.RouteId, routeValues, Caller.FromPrincipal(context.User)));
+            HttpMethods.GetCanonicalizedValue(request.Method), key, request.Path.Value!, route.RouteId, routeValues, Caller.FromPrincipal(context.User)));
         if (!decision.Allowed)
         {
             return Deny(context, activity, route, decision);

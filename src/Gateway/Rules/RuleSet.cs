@@ -136,8 +136,9 @@ internal sealed class RuleSet
         var pathCount = hasPath ? path.Count('/') + 1 : 0;
         Range[]? rentedKey = null;
         Range[]? rentedPath = null;
-        var keyRanges = keyCount <= StackSegments ? stackalloc Range[StackSegments] : (rentedKey = ArrayPool<Range>.Shared.Rent(keyCount));
-        var pathRanges = pathCount <= StackSegments ? stackalloc Range[StackSegments] : (rentedPath = ArrayPool<Range>.Shared.Rent(pathCount));
+        // Sized to the request rather than to the limit: stack memory is zeroed, and a fixed 64 would zero 1 KiB per call.
+        var keyRanges = keyCount <= StackSegments ? stackalloc Range[keyCount] : (rentedKey = ArrayPool<Range>.Shared.Rent(keyCount));
+        var pathRanges = pathCount <= StackSegments ? stackalloc Range[pathCount] : (rentedPath = ArrayPool<Range>.Shared.Rent(pathCount));
         try
         {
             keyCount = keyCount == 0 ? 0 : key.Split(keyRanges, '/');

@@ -42,11 +42,18 @@ internal sealed class SegmentMatcher
 {
     private readonly SegmentPart[] _parts;
 
+    // The literal text a composite segment must start and end with: a cheap test that rejects most segments
+    // before any backtracking (a '*.tmp' rule looks at every segment of every key).
+    private readonly string _requiredPrefix;
+    private readonly string _requiredSuffix;
+
     private SegmentMatcher(SegmentKind kind, string literal, SegmentPart[] parts)
     {
         Kind = kind;
         Literal = literal;
         _parts = parts;
+        _requiredPrefix = parts is [{ Kind: SegmentPartKind.Literal } first, ..] ? first.Text : "";
+        _requiredSuffix = parts is [_, .., { Kind: SegmentPartKind.Literal } last] ? last.Text : "";
     }
 
     /// <summary>The <c>*</c> segment.</summary>
@@ -72,7 +79,11 @@ internal sealed class SegmentMatcher
     {
         SegmentKind.Literal => segment.SequenceEqual(Literal),
         SegmentKind.AnySegment => !segment.IsEmpty,
-        SegmentKind.Composite => MatchParts(_parts, segment, request),
+        SegmentKind.Composite =>
+            segment.Length >= _requiredPrefix.Length + _requiredSuffix.Length &&
+            segment.StartsWith(_requiredPrefix, StringComparison.Ordinal) &&
+            segment.EndsWith(_requiredSuffix, StringComparison.Ordinal) &&
+            MatchParts(_parts, segment, request),
         _ => false,
     };
 

@@ -139,6 +139,22 @@ public sealed class RuleEvaluationTests
         Assert.Equal(allowed, decision.Allowed);
     }
 
+    [Theory]
+    [InlineData(63, false)]
+    [InlineData(64, false)]
+    [InlineData(65, false)]
+    [InlineData(300, false)]
+    [InlineData(300, true)]
+    public void Evaluate_DeepKeyAndPath_MatchLikeShallowOnes(int depth, bool withDrafts)
+    {
+        var folders = string.Join('/', Enumerable.Range(0, depth).Select(i => withDrafts && i == depth / 2 ? "drafts" : $"d{i}"));
+        var key = $"tenants/acme/{folders}/a.txt";
+
+        var decision = Fixture.Evaluate(Request(key, "tenant=acme;scope=storage:read;groups=finance", path: $"/files/acme/finance/{folders}", routeValues: "tenant=acme"));
+
+        Assert.Equal(withDrafts ? (false, "no-drafts") : (true, "finance-only"), (decision.Allowed, decision.RuleId));
+    }
+
     [Fact]
     public void Evaluate_RouteValueDictionary_IsReadCaseInsensitivelyAsRoutingDoes()
     {

@@ -9,7 +9,7 @@ public sealed partial class RulesReadmeTests
 {
     private static readonly Lazy<RuleSet> Example = new(() =>
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Gateway", "Rules", "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "rules.md"));
         return RuleSetParser.Parse(FirstJsonBlock().Match(readme).Groups[1].Value);
     });
 
