@@ -1,14 +1,9 @@
 using Gateway.Cli;
 using Gateway.Hosting;
 
-if (args is [DevTokenCommand.Verb, .. var tokenArgs])
+if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 {
-    return DevTokenCommand.Run(tokenArgs, Console.Out, Console.Error);
-}
-
-if (args is [ExplainCommand.Verb, .. var explainArgs])
-{
-    return ExplainCommand.Run(explainArgs, Console.Out, Console.Error);
+    return exitCode;
 }
 
 GatewayApp.Create(args).Run();

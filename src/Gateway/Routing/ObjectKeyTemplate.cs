@@ -23,6 +23,9 @@ internal sealed class ObjectKeyTemplate
     /// <summary>The template as configured.</summary>
     public string Text { get; }
 
+    /// <summary>The fixed text before the first placeholder: every key the template builds starts with it.</summary>
+    public string LiteralPrefix => _parts is [{ IsPlaceholder: false } first, ..] ? first.Value : "";
+
     /// <summary>The route-value names the template uses.</summary>
     public IEnumerable<string> Placeholders => _parts.Where(p => p.IsPlaceholder).Select(p => p.Value);
 
