@@ -11,7 +11,7 @@ namespace Gateway.Audit;
 /// <c>gateway.telemetry.export.failures</c> and a warning is logged at most once per interval; the next batch
 /// goes out as soon as the collector answers again.
 /// </summary>
-internal sealed partial class AuditExportProcessor : BaseProcessor<Activity>
+internal sealed partial class AuditExportProcessor : BaseExportProcessor<Activity>
 {
     /// <summary>The most spans held while the collector is slow or away.</summary>
     public const int QueueCapacity = 8192;
@@ -19,7 +19,6 @@ internal sealed partial class AuditExportProcessor : BaseProcessor<Activity>
     private const int MaxBatchSize = 512;
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
 
-    private readonly BaseExporter<Activity> _exporter;
     private readonly GatewayTelemetry _telemetry;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -29,9 +28,10 @@ internal sealed partial class AuditExportProcessor : BaseProcessor<Activity>
     private long _lastWarningTicks = long.MinValue;
     private long _unreportedLost;
 
+    // Deriving from BaseExportProcessor gives the exporter its provider, so spans carry the service's resource.
     public AuditExportProcessor(BaseExporter<Activity> exporter, TimeSpan scheduleDelay, GatewayTelemetry telemetry, TimeProvider time, ILogger<AuditExportProcessor> logger)
+        : base(exporter)
     {
-        _exporter = exporter;
         _scheduleDelay = scheduleDelay;
         _telemetry = telemetry;
         _time = time;
@@ -42,7 +42,7 @@ internal sealed partial class AuditExportProcessor : BaseProcessor<Activity>
         _exportLoop = Task.Run(ExportLoopAsync);
     }
 
-    public override void OnEnd(Activity data)
+    protected override void OnExport(Activity data)
     {
         if (data.Recorded)
         {
@@ -58,24 +58,14 @@ internal sealed partial class AuditExportProcessor : BaseProcessor<Activity>
             Thread.Sleep(10);
         }
 
-        return _exporter.ForceFlush(timeoutMilliseconds) && _queue.Reader.Count == 0;
+        return exporter.ForceFlush(timeoutMilliseconds) && _queue.Reader.Count == 0;
     }
 
     protected override bool OnShutdown(int timeoutMilliseconds)
     {
         _queue.Writer.TryComplete();
         var finished = _exportLoop.Wait(timeoutMilliseconds < 0 ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(timeoutMilliseconds));
-        return _exporter.Shutdown(timeoutMilliseconds) && finished;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _exporter.Dispose();
-        }
-
-        base.Dispose(disposing);
+        return exporter.Shutdown(timeoutMilliseconds) && finished;
     }
 
     private async Task ExportLoopAsync()
@@ -99,7 +89,7 @@ internal sealed partial class AuditExportProcessor : BaseProcessor<Activity>
             ExportResult result;
             try
             {
-                result = _exporter.Export(new Batch<Activity>(batch, count));
+                result = exporter.Export(new Batch<Activity>(batch, count));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
