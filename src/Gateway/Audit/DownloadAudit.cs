@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Audit;
 
 /// <summary>
-/// Writes one audit record per decision: a <c>gateway.download</c> span and a log record with the same fields,
+/// Writes one audit record per decision: a <c>gateway.download</c> span with every field, and a log record with the main ones,
 /// both correlated by trace id. Never records a signature, a key, a token, a cookie or a signed URL.
 /// </summary>
 internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetProvider rules, IOptions<AuditOptions> options, ILogger<DownloadAudit> logger)
