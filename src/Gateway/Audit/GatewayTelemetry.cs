@@ -22,6 +22,7 @@ internal sealed class GatewayTelemetry : IDisposable
         Meter = new Meter(new MeterOptions(Name) { Version = Version });
         Decisions = Meter.CreateCounter<long>("gateway.download.decisions", "{decision}", "Download decisions by route and outcome.");
         SigningDuration = Meter.CreateHistogram<double>("gateway.signing.duration", "s", "Time to sign one URL.");
+        CredentialRefreshes = Meter.CreateCounter<long>("gateway.credentials.refreshes", "{refresh}", "Temporary-key fetches by store and outcome (success or failure).");
         ExportFailures = Meter.CreateCounter<long>("gateway.telemetry.export.failures", "{span}", "Audit spans whose export to the collector failed.");
         Dropped = Meter.CreateCounter<long>("gateway.telemetry.dropped", "{span}", "Audit spans dropped because the export queue was full.");
     }
@@ -37,6 +38,9 @@ internal sealed class GatewayTelemetry : IDisposable
 
     /// <summary>Signing latency in seconds.</summary>
     public Histogram<double> SigningDuration { get; }
+
+    /// <summary>Temporary-key fetches, tagged with store and outcome.</summary>
+    public Counter<long> CredentialRefreshes { get; }
 
     /// <summary>Audit spans the collector did not take.</summary>
     public Counter<long> ExportFailures { get; }
@@ -71,6 +75,7 @@ internal static class AuditTags
     public const string ClientAddress = "client.address";
     public const string UserAgent = "user_agent.original";
     public const string ClaimPrefix = "gateway.claim.";
+    public const string Outcome = "gateway.outcome";
 }
 
 /// <summary>The outcomes an audit record can carry.</summary>

@@ -68,15 +68,23 @@ internal sealed record StoreOptions
 
     /// <summary>Where the signing keys come from.</summary>
     [Required]
-    [ValidateObjectMembers]
     public CredentialOptions? Credentials { get; init; }
 }
 
-/// <summary>Static signing keys. The secret comes from a configuration provider or a mounted file, never from committed files.</summary>
+/// <summary>
+/// Where a store's signing keys come from. Secrets come from a configuration provider or a mounted file, never
+/// from committed files. With an STS source the permanent key only asks for temporary keys, which sign the URLs.
+/// </summary>
 internal sealed record CredentialOptions
 {
+    /// <summary>
+    /// <c>static</c> (the key below signs), <c>environment</c> (the standard AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+    /// AWS_SESSION_TOKEN variables), <c>tencent-sts</c>, <c>aws-sts</c> (the key below asks STS for temporary keys),
+    /// or <c>aws-web-identity</c> (a Kubernetes service-account token asks AWS STS).
+    /// </summary>
+    public string Source { get; init; } = CredentialSources.Static;
+
     /// <summary>The access key id (COS SecretId, AWS AccessKeyId).</summary>
-    [Required]
     public string? AccessKeyId { get; init; }
 
     /// <summary>The secret key, from an environment variable or user secrets.</summary>
@@ -87,6 +95,52 @@ internal sealed record CredentialOptions
 
     /// <summary>Optional session token, for temporary keys handed to the gateway from outside.</summary>
     public string? SessionToken { get; init; }
+
+    /// <summary>The STS call, for the <c>tencent-sts</c>, <c>aws-sts</c> and <c>aws-web-identity</c> sources.</summary>
+    public StsOptions Sts { get; init; } = new();
+}
+
+/// <summary>How temporary keys are requested. The access policy is generated from the routes, never configured.</summary>
+internal sealed record StsOptions
+{
+    /// <summary>Optional STS endpoint; the vendor's global endpoint when empty.</summary>
+    public Uri? Endpoint { get; init; }
+
+    /// <summary>The STS region (Tencent: required; AWS: default us-east-1).</summary>
+    public string? Region { get; init; }
+
+    /// <summary>Tencent: <c>GetFederationToken</c> (default) or <c>AssumeRole</c>.</summary>
+    public string? Action { get; init; }
+
+    /// <summary>Tencent GetFederationToken: the federated user's name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The role to assume (Tencent AssumeRole, AWS AssumeRole and web identity); for web identity defaults to AWS_ROLE_ARN.</summary>
+    public string? RoleArn { get; init; }
+
+    /// <summary>The session name recorded by the vendor.</summary>
+    public string RoleSessionName { get; init; } = "gateway";
+
+    /// <summary>How long the temporary keys live; signed URLs are cut to their expiry.</summary>
+    public int? DurationSeconds { get; init; }
+
+    /// <summary>The service-account token file for web identity; defaults to AWS_WEB_IDENTITY_TOKEN_FILE.</summary>
+    public string? WebIdentityTokenFile { get; init; }
+}
+
+/// <summary>The credential sources a store can use.</summary>
+internal static class CredentialSources
+{
+    public const string Static = "static";
+    public const string Environment = "environment";
+    public const string TencentSts = "tencent-sts";
+    public const string AwsSts = "aws-sts";
+    public const string AwsWebIdentity = "aws-web-identity";
+
+    public static readonly string[] All = [Static, Environment, TencentSts, AwsSts, AwsWebIdentity];
+
+    /// <summary>Whether the source uses a configured permanent key (to sign URLs or to call STS).</summary>
+    public static bool NeedsPermanentKey(string source) => source is Static or TencentSts or AwsSts;
 }
 
 /// <summary>A named authorization policy: an authenticated caller with every listed claim.</summary>

@@ -1,4 +1,5 @@
 using Gateway.Routing;
+using Gateway.Stores;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Configuration;
@@ -45,7 +46,7 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration) : IV
         return builder.Build();
     }
 
-    private static void ValidateStore(string path, StoreOptions store, ValidateOptionsResultBuilder builder)
+    private void ValidateStore(string path, StoreOptions store, ValidateOptionsResultBuilder builder)
     {
         builder.AddResult(new StoreOptionsAnnotationsValidator().Validate(path, store));
 
@@ -66,16 +67,72 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration) : IV
 
         if (store.Credentials is { } credentials)
         {
+            ValidateCredentials($"{path}:Credentials", store, credentials, builder);
+        }
+    }
+
+    private void ValidateCredentials(string path, StoreOptions store, CredentialOptions credentials, ValidateOptionsResultBuilder builder)
+    {
+        if (!CredentialSources.All.Contains(credentials.Source, StringComparer.Ordinal))
+        {
+            builder.AddError($"must be one of: {string.Join(", ", CredentialSources.All)}", $"{path}:Source");
+            return;
+        }
+
+        if (CredentialSources.NeedsPermanentKey(credentials.Source))
+        {
+            if (string.IsNullOrEmpty(credentials.AccessKeyId))
+            {
+                builder.AddError("is required", $"{path}:AccessKeyId");
+            }
+
             var hasSecret = !string.IsNullOrEmpty(credentials.SecretKey);
             var hasFile = !string.IsNullOrEmpty(credentials.SecretKeyFile);
             if (hasSecret == hasFile)
             {
-                builder.AddError("needs exactly one of SecretKey (environment variable or user secrets) and SecretKeyFile", $"{path}:Credentials");
+                builder.AddError("needs exactly one of SecretKey (environment variable or user secrets) and SecretKeyFile", path);
             }
             else if (hasFile && !File.Exists(credentials.SecretKeyFile))
             {
-                builder.AddError("names a file that does not exist", $"{path}:Credentials:SecretKeyFile");
+                builder.AddError("names a file that does not exist", $"{path}:SecretKeyFile");
             }
+        }
+
+        var expectedProvider = credentials.Source switch
+        {
+            CredentialSources.TencentSts => StoreProviders.Cos,
+            CredentialSources.AwsSts or CredentialSources.AwsWebIdentity or CredentialSources.Environment => StoreProviders.S3,
+            _ => store.Provider,
+        };
+        if (store.Provider is not null && expectedProvider != store.Provider)
+        {
+            builder.AddError($"does not fit a '{store.Provider}' store", $"{path}:Source");
+        }
+
+        switch (credentials.Source)
+        {
+            case CredentialSources.Environment when string.IsNullOrEmpty(configuration["AWS_ACCESS_KEY_ID"]) || string.IsNullOrEmpty(configuration["AWS_SECRET_ACCESS_KEY"]):
+                builder.AddError("needs the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables", $"{path}:Source");
+                break;
+            case CredentialSources.TencentSts:
+                foreach (var error in StsSettings.Tencent(store, credentials.Sts, policy: "{}").Validate())
+                {
+                    builder.AddError(error, $"{path}:Sts");
+                }
+
+                break;
+            case CredentialSources.AwsSts or CredentialSources.AwsWebIdentity:
+                foreach (var error in StsSettings.Aws(credentials, configuration, policy: "{}").Validate())
+                {
+                    builder.AddError(error, $"{path}:Sts");
+                }
+
+                if (credentials.Source == CredentialSources.AwsWebIdentity && StsSettings.Aws(credentials, configuration, "{}").WebIdentityTokenFile is not { Length: > 0 })
+                {
+                    builder.AddError("needs WebIdentityTokenFile or the AWS_WEB_IDENTITY_TOKEN_FILE environment variable", $"{path}:Sts");
+                }
+
+                break;
         }
     }
 

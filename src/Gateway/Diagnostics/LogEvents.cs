@@ -6,6 +6,9 @@ internal static class LogEvents
     public const int CredentialsUnavailable = 1001;
     public const int CredentialsExpired = 1002;
     public const int SigningRejected = 1003;
+    public const int PermanentKey = 1010;
+    public const int CredentialsRefreshed = 1011;
+    public const int CredentialsRefreshFailed = 1012;
     public const int RulesLoaded = 1200;
     public const int RulesRejected = 1201;
     public const int RulesUnreadable = 1202;

@@ -29,6 +29,13 @@ internal static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StoreRegistry>();
+        services.AddHttpClient(StoreRegistry.StsHttpClient).AddStandardResilienceHandler(resilience =>
+        {
+            resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+            resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(20);
+            resilience.Retry.MaxRetryAttempts = 3;
+        });
+        services.AddHealthChecks().AddCheck<StoreCredentialsHealthCheck>("store-credentials", tags: [StoreCredentialsHealthCheck.ReadyTag]);
         services.TryAddSingleton<DownloadRouteTable>();
         services.TryAddSingleton<RuleSetProvider>();
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
@@ -71,6 +78,7 @@ internal static class GatewayServiceCollectionExtensions
         app.UseMiddleware<DownloadMethodMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapHealth();
         app.MapSignOut();
         app.MapExplain();
         app.MapReverseProxy(proxy =>

@@ -1,5 +1,8 @@
 using System.Collections.Frozen;
+using Gateway.Audit;
 using Gateway.Configuration;
+using Gateway.Diagnostics;
+using Gateway.Routing;
 using Gateway.Signing;
 using Gateway.Signing.Cos;
 using Gateway.Signing.Credentials;
@@ -8,16 +11,42 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Stores;
 
-/// <summary>The stores, built once from validated <see cref="GatewayOptions"/>.</summary>
-internal sealed class StoreRegistry
+/// <summary>
+/// The stores, built once from validated <see cref="GatewayOptions"/>, each with its presigner and its credentials:
+/// a permanent key, or temporary keys from STS requested with a least-privilege policy and refreshed ahead of expiry.
+/// </summary>
+internal sealed partial class StoreRegistry : IDisposable
 {
-    private readonly FrozenDictionary<string, Store> _stores;
+    /// <summary>The named HttpClient that calls STS, with retries and timeouts from Microsoft.Extensions.Http.Resilience.</summary>
+    public const string StsHttpClient = "sts";
 
-    public StoreRegistry(IOptions<GatewayOptions> options)
+    private readonly FrozenDictionary<string, Store> _stores;
+    private readonly IHttpClientFactory _http;
+    private readonly IConfiguration _configuration;
+    private readonly TimeProvider _time;
+    private readonly GatewayTelemetry _telemetry;
+    private readonly ILogger<StoreRegistry> _logger;
+
+    public StoreRegistry(
+        IOptions<GatewayOptions> options,
+        IConfiguration configuration,
+        IHttpClientFactory http,
+        TimeProvider time,
+        GatewayTelemetry telemetry,
+        ILogger<StoreRegistry> logger)
     {
+        _http = http;
+        _configuration = configuration;
+        _time = time;
+        _telemetry = telemetry;
+        _logger = logger;
+        var routes = ProxyRouteSettings.Read(configuration)
+            .Select(route => DownloadRouteCompiler.Compile(route, options.Value))
+            .OfType<DownloadRoute>()
+            .ToList();
         _stores = options.Value.Stores.ToFrozenDictionary(
             pair => pair.Key,
-            pair => Create(pair.Key, pair.Value),
+            pair => Create(pair.Key, pair.Value, LeastPrivilegePolicy.Prefixes(pair.Key, routes)),
             StringComparer.Ordinal);
     }
 
@@ -27,7 +56,15 @@ internal sealed class StoreRegistry
     /// <summary>Returns the named store; route validation guarantees it exists.</summary>
     public Store Get(string name) => _stores[name];
 
-    private static Store Create(string name, StoreOptions options)
+    public void Dispose()
+    {
+        foreach (var store in _stores.Values)
+        {
+            (store.Credentials as IDisposable)?.Dispose();
+        }
+    }
+
+    private Store Create(string name, StoreOptions options, IReadOnlyList<string> prefixes)
     {
         var address = new StoreAddress
         {
@@ -45,20 +82,79 @@ internal sealed class StoreRegistry
             _ => throw new InvalidOperationException($"Gateway:Stores:{name}:Provider is not supported."),
         };
 
-        return new Store(name, options.Provider!, address, presigner, CreateCredentials(options.Credentials!));
+        return new Store(name, options.Provider!, address, presigner, CreateCredentials(name, options, prefixes));
     }
 
-    private static StaticCredentialsProvider CreateCredentials(CredentialOptions options)
+    private ICredentialsProvider CreateCredentials(string store, StoreOptions options, IReadOnlyList<string> prefixes)
     {
-        var secret = string.IsNullOrEmpty(options.SecretKeyFile)
-            ? options.SecretKey!
-            : File.ReadAllText(options.SecretKeyFile).Trim();
-
-        return new StaticCredentialsProvider(new StorageCredentials
+        var credentials = options.Credentials!;
+        var policy = LeastPrivilegePolicy.For(options, prefixes);
+        ICredentialsSource? source = credentials.Source switch
         {
-            AccessKeyId = options.AccessKeyId!,
-            SecretKey = secret,
-            SessionToken = string.IsNullOrEmpty(options.SessionToken) ? null : options.SessionToken,
-        });
+            CredentialSources.TencentSts => new TencentStsCredentialsSource(
+                _http.CreateClient(StsHttpClient), StsSettings.Tencent(options, credentials.Sts, policy), PermanentKey(credentials), _time),
+            CredentialSources.AwsSts => new AwsStsCredentialsSource(
+                _http.CreateClient(StsHttpClient), StsSettings.Aws(credentials, _configuration, policy), PermanentKey(credentials), _time),
+            CredentialSources.AwsWebIdentity => new AwsStsCredentialsSource(
+                _http.CreateClient(StsHttpClient), StsSettings.Aws(credentials, _configuration, policy), permanentKey: null, _time),
+            _ => null,
+        };
+
+        if (source is null)
+        {
+            var key = credentials.Source == CredentialSources.Environment ? EnvironmentKey() : PermanentKey(credentials);
+            if (!key.IsTemporary)
+            {
+                Log.PermanentKey(_logger, store);
+            }
+
+            return new StaticCredentialsProvider(key);
+        }
+
+        var provider = new RefreshingCredentialsProvider(source, _time);
+        provider.Refreshed += outcome => OnRefreshed(store, outcome);
+        return provider;
+    }
+
+    private void OnRefreshed(string store, CredentialRefreshOutcome outcome)
+    {
+        _telemetry.CredentialRefreshes.Add(
+            1,
+            new KeyValuePair<string, object?>(AuditTags.Store, store),
+            new KeyValuePair<string, object?>(AuditTags.Outcome, outcome.Succeeded ? "success" : "failure"));
+        if (outcome.Succeeded)
+        {
+            Log.CredentialsRefreshed(_logger, store, outcome.SourceKind, outcome.Expiration);
+        }
+        else
+        {
+            Log.CredentialsRefreshFailed(_logger, store, outcome.SourceKind, outcome.ErrorCode ?? outcome.Error?.GetType().Name ?? "unknown", outcome.ConsecutiveFailures, outcome.NextAttemptAt);
+        }
+    }
+
+    private static StorageCredentials PermanentKey(CredentialOptions options) => new()
+    {
+        AccessKeyId = options.AccessKeyId!,
+        SecretKey = string.IsNullOrEmpty(options.SecretKeyFile) ? options.SecretKey! : File.ReadAllText(options.SecretKeyFile).Trim(),
+        SessionToken = string.IsNullOrEmpty(options.SessionToken) ? null : options.SessionToken,
+    };
+
+    private StorageCredentials EnvironmentKey() => new()
+    {
+        AccessKeyId = _configuration["AWS_ACCESS_KEY_ID"]!,
+        SecretKey = _configuration["AWS_SECRET_ACCESS_KEY"]!,
+        SessionToken = _configuration["AWS_SESSION_TOKEN"] is { Length: > 0 } token ? token : null,
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = LogEvents.PermanentKey, Level = LogLevel.Warning, Message = "Store {Store} signs URLs with a permanent key. Prefer temporary keys: set Credentials:Source to tencent-sts, aws-sts or aws-web-identity, and scope the key to downloads only (see README).")]
+        public static partial void PermanentKey(ILogger logger, string store);
+
+        [LoggerMessage(EventId = LogEvents.CredentialsRefreshed, Level = LogLevel.Information, Message = "Store {Store} has new temporary keys from {Source}, valid until {Expiration:O}.")]
+        public static partial void CredentialsRefreshed(ILogger logger, string store, string source, DateTimeOffset? expiration);
+
+        [LoggerMessage(EventId = LogEvents.CredentialsRefreshFailed, Level = LogLevel.Warning, Message = "Store {Store} could not refresh its temporary keys from {Source} ({ErrorCode}, {Failures} in a row); next attempt at {NextAttempt:O}. The current keys are used until they expire.")]
+        public static partial void CredentialsRefreshFailed(ILogger logger, string store, string source, string errorCode, int failures, DateTimeOffset nextAttempt);
     }
 }
