@@ -12,9 +12,9 @@ internal sealed class ObjectKeyTemplate
     /// <summary>S3 and COS refuse keys longer than 1024 bytes of UTF-8.</summary>
     public const int MaxKeyBytes = 1024;
 
-    private readonly Part[] _parts;
+    private readonly PlaceholderPart[] _parts;
 
-    private ObjectKeyTemplate(string text, Part[] parts)
+    private ObjectKeyTemplate(string text, PlaceholderPart[] parts)
     {
         Text = text;
         _parts = parts;
@@ -45,44 +45,10 @@ internal sealed class ObjectKeyTemplate
             return null;
         }
 
-        var parts = new List<Part>();
-        var literal = new StringBuilder();
-        for (var i = 0; i < text.Length; i++)
+        var parts = PlaceholderText.TrySplit(text, "{/*?", out error);
+        if (parts is null)
         {
-            var c = text[i];
-            if (c == '}')
-            {
-                error = "has a '}' without a matching '{'";
-                return null;
-            }
-
-            if (c != '{')
-            {
-                literal.Append(c);
-                continue;
-            }
-
-            var end = text.IndexOf('}', i + 1);
-            var name = end < 0 ? "" : text[(i + 1)..end];
-            if (name.Length == 0 || name.AsSpan().IndexOfAny("{/*?".AsSpan()) >= 0)
-            {
-                error = "has an unclosed or empty placeholder";
-                return null;
-            }
-
-            if (literal.Length > 0)
-            {
-                parts.Add(new Part(literal.ToString(), IsPlaceholder: false));
-                literal.Clear();
-            }
-
-            parts.Add(new Part(name, IsPlaceholder: true));
-            i = end;
-        }
-
-        if (literal.Length > 0)
-        {
-            parts.Add(new Part(literal.ToString(), IsPlaceholder: false));
+            return null;
         }
 
         foreach (var part in parts)
@@ -132,7 +98,6 @@ internal sealed class ObjectKeyTemplate
         return error is null ? key : null;
     }
 
-    private readonly record struct Part(string Value, bool IsPlaceholder);
 }
 
 /// <summary>What makes an object key unsafe to sign.</summary>

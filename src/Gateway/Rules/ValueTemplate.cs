@@ -1,4 +1,4 @@
-using System.Text;
+using Gateway.Routing;
 
 namespace Gateway.Rules;
 
@@ -33,47 +33,14 @@ internal sealed class ValueTemplate
             return new ValueTemplate(text, []);
         }
 
-        var parts = new List<SegmentPart>();
-        var literal = new StringBuilder();
-        for (var i = 0; i < text.Length; i++)
+        var parts = PlaceholderText.TrySplit(text, "{:", out error);
+        if (parts is null)
         {
-            var c = text[i];
-            if (c == '}')
-            {
-                error = "has a '}' without a matching '{'.";
-                return null;
-            }
-
-            if (c != '{')
-            {
-                literal.Append(c);
-                continue;
-            }
-
-            var end = text.IndexOf('}', i + 1);
-            var name = end < 0 ? "" : text[(i + 1)..end];
-            if (name.Length == 0 || name.AsSpan().IndexOfAny('{', ':') >= 0)
-            {
-                error = "has an unclosed or empty '{...}' placeholder, or one that is not a route value name.";
-                return null;
-            }
-
-            if (literal.Length > 0)
-            {
-                parts.Add(new SegmentPart(SegmentPartKind.Literal, literal.ToString()));
-                literal.Clear();
-            }
-
-            parts.Add(new SegmentPart(SegmentPartKind.RouteValue, name));
-            i = end;
+            error += ".";
+            return null;
         }
 
-        if (literal.Length > 0)
-        {
-            parts.Add(new SegmentPart(SegmentPartKind.Literal, literal.ToString()));
-        }
-
-        return new ValueTemplate(null, [.. parts]);
+        return new ValueTemplate(null, [.. parts.Select(part => new SegmentPart(part.IsPlaceholder ? SegmentPartKind.RouteValue : SegmentPartKind.Literal, part.Value))]);
     }
 
     /// <summary>True when <paramref name="value"/> equals the template with the request's route values in it.</summary>
