@@ -45,6 +45,12 @@ internal sealed partial class DownloadRedirectMiddleware(
         }
 
         var request = context.Request;
+        var overrides = ResponseOverrides.TryCreate(request.Query, route, out var optionsError);
+        if (overrides is null)
+        {
+            return Reject(context, activity, route, AuditDecisions.Deny, "invalid-options", StatusCodes.Status400BadRequest, "Invalid download options", optionsError);
+        }
+
         var decision = rules.Current.Evaluate(new AccessRequest(
             HttpMethods.GetCanonicalizedValue(request.Method), key, request.Path.Value!, route.RouteId, routeValues, Caller.FromPrincipal(context.User)));
         if (!decision.Allowed)
@@ -52,15 +58,15 @@ internal sealed partial class DownloadRedirectMiddleware(
             return Deny(context, activity, route, decision);
         }
 
-        var store = stores.Get(route.StoreName);
-        var pending = store.Credentials.GetCredentialsAsync(context.RequestAborted);
+        var target = new SignTarget(stores.Get(route.StoreName), key, overrides, decision);
+        var pending = target.Store.Credentials.GetCredentialsAsync(context.RequestAborted);
         return pending.IsCompletedSuccessfully
-            ? Redirect(context, activity, route, store, key, decision, pending.Result)
-            : RedirectAfterCredentials(context, activity, route, store, key, decision, pending);
+            ? Redirect(context, activity, route, target, pending.Result)
+            : RedirectAfterCredentials(context, activity, route, target, pending);
     }
 
     private async Task RedirectAfterCredentials(
-        HttpContext context, Activity? activity, DownloadRoute route, Store store, string key, AccessDecision decision, ValueTask<StorageCredentials> pending)
+        HttpContext context, Activity? activity, DownloadRoute route, SignTarget target, ValueTask<StorageCredentials> pending)
     {
         StorageCredentials credentials;
         try
@@ -69,18 +75,18 @@ internal sealed partial class DownloadRedirectMiddleware(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            Log.CredentialsUnavailable(logger, store.Name, ex.GetType().Name);
+            Log.CredentialsUnavailable(logger, target.Store.Name, ex.GetType().Name);
             context.Response.Headers.RetryAfter = RetryAfterSeconds;
             await Reject(context, activity, route, AuditDecisions.Error, "credentials-unavailable", StatusCodes.Status503ServiceUnavailable, "Storage credentials unavailable", "The gateway cannot sign downloads right now.");
             return;
         }
 
-        await Redirect(context, activity, route, store, key, decision, credentials);
+        await Redirect(context, activity, route, target, credentials);
     }
 
-    private Task Redirect(
-        HttpContext context, Activity? activity, DownloadRoute route, Store store, string key, AccessDecision decision, StorageCredentials credentials)
+    private Task Redirect(HttpContext context, Activity? activity, DownloadRoute route, SignTarget target, StorageCredentials credentials)
     {
+        var (store, key, overrides, decision) = target;
         var now = time.GetUtcNow();
         var lifetime = UrlLifetime.Clamp(route.UrlLifetime, now, credentials.Expiration);
         if (lifetime < UrlLifetime.Minimum)
@@ -95,7 +101,7 @@ internal sealed partial class DownloadRedirectMiddleware(
         string url;
         try
         {
-            url = store.Presigner.Presign(new PresignRequest(method, key, now, lifetime), credentials);
+            url = store.Presigner.Presign(new PresignRequest(method, key, now, lifetime, overrides), credentials);
         }
         catch (ArgumentException)
         {
@@ -109,13 +115,21 @@ internal sealed partial class DownloadRedirectMiddleware(
         activity?.Dispose();
 
         var response = context.Response;
-        response.StatusCode = StatusCodes.Status302Found;
         var headers = response.Headers;
-        headers.Location = url;
         headers.CacheControl = "no-store";
         headers[ReferrerPolicyHeader] = "no-referrer";
+        if (DownloadLink.IsRequested(context.Request))
+        {
+            return DownloadLink.WriteAsync(response, new DownloadLink(url, method, now + lifetime));
+        }
+
+        response.StatusCode = StatusCodes.Status302Found;
+        headers.Location = url;
         return Task.CompletedTask;
     }
+
+    /// <summary>What to sign once the credentials are at hand.</summary>
+    private readonly record struct SignTarget(Store Store, string Key, KeyValuePair<string, string>[] Overrides, AccessDecision Decision);
 
     private Task Deny(HttpContext context, Activity? activity, DownloadRoute route, AccessDecision decision)
     {

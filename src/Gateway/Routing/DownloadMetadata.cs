@@ -11,4 +11,10 @@ internal static class DownloadMetadata
 
     /// <summary>Optional lifetime of the signed URL, as a TimeSpan (<c>00:05:00</c>).</summary>
     public const string UrlLifetime = "Download.UrlLifetime";
+
+    /// <summary>Optional default disposition of the download: <c>attachment</c> or <c>inline</c>.</summary>
+    public const string Disposition = "Download.Disposition";
+
+    /// <summary>Optional default media type of the download, such as <c>application/pdf</c>.</summary>
+    public const string ContentType = "Download.ContentType";
 }

@@ -5,8 +5,12 @@ namespace Gateway.Routing;
 /// <param name="StoreName">The store that signs for this route.</param>
 /// <param name="KeyTemplate">How route values become the object key.</param>
 /// <param name="UrlLifetime">How long signed URLs stay valid.</param>
+/// <param name="Disposition">Default <c>attachment</c> or <c>inline</c> for the signed response, or null for the store's own.</param>
+/// <param name="ContentType">Default media type for the signed response, or null for the object's own.</param>
 internal sealed record DownloadRoute(
     string RouteId,
     string StoreName,
     ObjectKeyTemplate KeyTemplate,
-    TimeSpan UrlLifetime);
+    TimeSpan UrlLifetime,
+    string? Disposition = null,
+    string? ContentType = null);

@@ -70,8 +70,20 @@ internal static class DownloadRouteCompiler
             errors.Add($"Metadata '{DownloadMetadata.UrlLifetime}' must be a TimeSpan from 00:00:01 to 7.00:00:00.");
         }
 
+        var disposition = metadata.GetValueOrDefault(DownloadMetadata.Disposition);
+        if (disposition is not null and not ("attachment" or "inline"))
+        {
+            errors.Add($"Metadata '{DownloadMetadata.Disposition}' must be 'attachment' or 'inline'.");
+        }
+
+        var contentType = metadata.GetValueOrDefault(DownloadMetadata.ContentType);
+        if (contentType is not null && !Redirect.ResponseOverrides.IsMediaType(contentType))
+        {
+            errors.Add($"Metadata '{DownloadMetadata.ContentType}' must be a media type such as 'application/pdf'.");
+        }
+
         return errors.Count == 0 && template is not null
-            ? new DownloadRoute(route.RouteId, storeName, template, lifetime)
+            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType)
             : null;
     }
 

@@ -241,9 +241,9 @@ public sealed class AwsStsCredentialsSourceTests : IClassFixture<StsStandIn>, ID
     [Fact]
     public async Task FetchAsync_SlowerThanClientTimeout_ThrowsTransientTimeout()
     {
-        _sts.Answer(200, Success("AssumeRole", s_now.AddHours(1)), XmlType, delay: TimeSpan.FromMilliseconds(1500));
+        _sts.AnswerSlowly(TimeSpan.FromMilliseconds(1500), Success("AssumeRole", s_now.AddHours(1)), XmlType);
         var source = new AwsStsCredentialsSource(
-            StsStandIn.CreateClient(TimeSpan.FromMilliseconds(200)), Options(), PermanentKey, new FakeTimeProvider(s_now));
+            StsStandIn.CreateClient(TimeSpan.FromMilliseconds(200)), Options() with { Endpoint = _sts.SlowEndpoint }, PermanentKey, new FakeTimeProvider(s_now));
 
         StsException error = await Assert.ThrowsAsync<StsException>(() => source.FetchAsync(CancellationToken.None));
 

@@ -259,24 +259,22 @@ public sealed class RefreshingCredentialsProviderTests
     [Fact]
     public async Task State_ThroughALifetime_ReportsEachPhase()
     {
-        var gate = new TaskCompletionSource<StorageCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource<StorageCredentials>();
         var source = new FakeCredentialsSource(_time);
         source.Behaviour = (_, _) => gate.Task;
         using var provider = new RefreshingCredentialsProvider(source, _time);
         Assert.Equal(CredentialsState.Expired, provider.State);
         Assert.Null(provider.Expiration);
 
-        gate.SetResult(source.Issue(1));
-        await provider.GetCredentialsAsync(CancellationToken.None);
+        await Settle(() => gate.SetResult(source.Issue(1)));
         Assert.Equal(CredentialsState.Ready, provider.State);
 
-        // Continuations run inline, so the provider has settled when SetException returns.
         var refresh = new TaskCompletionSource<StorageCredentials>();
         source.Behaviour = (_, _) => refresh.Task;
         _time.Advance(TimeSpan.FromMinutes(48));
         Assert.Equal(CredentialsState.Refreshing, provider.State);
 
-        refresh.SetException(new TimeoutException());
+        await Settle(() => refresh.SetException(new TimeoutException()));
         Assert.Equal(CredentialsState.Failing, provider.State);
 
         source.Succeed();
@@ -287,15 +285,14 @@ public sealed class RefreshingCredentialsProviderTests
     [Fact]
     public async Task Refreshed_FirstFetchCompletesAfterSubscription_ReportsSuccess()
     {
-        var gate = new TaskCompletionSource<StorageCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource<StorageCredentials>();
         var source = new FakeCredentialsSource(_time);
         source.Behaviour = (_, _) => gate.Task;
         using var provider = new RefreshingCredentialsProvider(source, _time);
         var outcomes = new List<CredentialRefreshOutcome>();
         provider.Refreshed += outcomes.Add;
 
-        gate.SetResult(source.Issue(1));
-        await provider.GetCredentialsAsync(CancellationToken.None);
+        await Settle(() => gate.SetResult(source.Issue(1)));
 
         CredentialRefreshOutcome outcome = Assert.Single(outcomes);
         Assert.True(outcome.Succeeded);
@@ -400,6 +397,12 @@ public sealed class RefreshingCredentialsProviderTests
             "No valid temporary credentials are available: they have expired or were never fetched, and fetching them failed. Last error code: AccessDenied.",
             error.Message);
     }
+
+    /// <summary>
+    /// Completes a gate where continuations may run inline (xunit's synchronization context forbids that on the test
+    /// thread), so the provider has stored, scheduled and reported the fetch when this returns.
+    /// </summary>
+    private static Task Settle(Action complete) => Task.Run(complete);
 
     private static Task<StorageCredentials>[] CallConcurrently(RefreshingCredentialsProvider provider, int count)
     {

@@ -11,6 +11,8 @@ namespace Gateway.Signing.Tests.Credentials;
 /// <summary>An in-process WireMock server on loopback, standing in for Tencent or AWS STS. One per test class; reset per test.</summary>
 public sealed class StsStandIn : IDisposable
 {
+    private const string SlowPath = "/slow/";
+
     public StsStandIn()
     {
         // Loopback only: the default binds to every interface.
@@ -60,20 +62,25 @@ public sealed class StsStandIn : IDisposable
 
     public void Reset() => Server.Reset();
 
+    /// <summary>The stand-in's address for slow answers; see <see cref="AnswerSlowly"/>.</summary>
+    public Uri SlowEndpoint => new(Endpoint, SlowPath);
+
     /// <summary>Answers every POST to <c>/</c> with <paramref name="status"/> and <paramref name="body"/>.</summary>
-    public void Answer(int status, string body, string contentType, TimeSpan? delay = null)
-    {
-        IResponseBuilder response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", contentType).WithBody(body);
-        if (delay is { } wait)
-        {
-            response = response.WithDelay(wait);
-        }
+    public void Answer(int status, string body, string contentType) =>
+        Server.Given(Request.Create().WithPath("/").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", contentType).WithBody(body));
 
-        Server.Given(Request.Create().WithPath("/").UsingPost()).RespondWith(response);
-    }
+    /// <summary>
+    /// Answers POSTs to <see cref="SlowEndpoint"/> after <paramref name="delay"/>. WireMock logs a request only once it
+    /// has answered, so these are kept out of <see cref="Requests"/>: a later test would otherwise see them.
+    /// </summary>
+    public void AnswerSlowly(TimeSpan delay, string body, string contentType) =>
+        Server.Given(Request.Create().WithPath(SlowPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", contentType).WithBody(body).WithDelay(delay));
 
-    /// <summary>The requests the stand-in received, in order.</summary>
-    public IReadOnlyList<IRequestMessage> Requests => Server.LogEntries.Select(entry => entry.RequestMessage).ToList();
+    /// <summary>The requests to <c>/</c> the stand-in has answered, in order.</summary>
+    public IReadOnlyList<IRequestMessage> Requests =>
+        Server.LogEntries.Select(entry => entry.RequestMessage).Where(request => request.AbsolutePath == "/").ToList();
 
     /// <summary>One header of a received request, its values joined by commas; null when absent.</summary>
     public static string? Header(IRequestMessage request, string name) =>

@@ -245,9 +245,9 @@ public sealed class TencentStsCredentialsSourceTests : IClassFixture<StsStandIn>
     [Fact]
     public async Task FetchAsync_SlowerThanClientTimeout_ThrowsTransientTimeout()
     {
-        _sts.Answer(200, Success(s_now.AddMinutes(30)), JsonType, delay: TimeSpan.FromMilliseconds(1500));
+        _sts.AnswerSlowly(TimeSpan.FromMilliseconds(1500), Success(s_now.AddMinutes(30)), JsonType);
         var source = new TencentStsCredentialsSource(
-            StsStandIn.CreateClient(TimeSpan.FromMilliseconds(200)), Options(), PermanentKey, new FakeTimeProvider(s_now));
+            StsStandIn.CreateClient(TimeSpan.FromMilliseconds(200)), Options() with { Endpoint = _sts.SlowEndpoint }, PermanentKey, new FakeTimeProvider(s_now));
 
         StsException error = await Assert.ThrowsAsync<StsException>(() => source.FetchAsync(CancellationToken.None));
 
@@ -258,10 +258,10 @@ public sealed class TencentStsCredentialsSourceTests : IClassFixture<StsStandIn>
     [Fact]
     public async Task FetchAsync_CallerCancels_ThrowsOperationCanceled()
     {
-        _sts.Answer(200, Success(s_now.AddMinutes(30)), JsonType, delay: TimeSpan.FromMilliseconds(1500));
+        _sts.AnswerSlowly(TimeSpan.FromMilliseconds(1500), Success(s_now.AddMinutes(30)), JsonType);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CreateSource(Options()).FetchAsync(cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CreateSource(Options() with { Endpoint = _sts.SlowEndpoint }).FetchAsync(cancellation.Token));
     }
 
     [Fact]
