@@ -3,14 +3,14 @@ namespace Gateway.Signing.Credentials;
 /// <summary>When <see cref="RefreshingCredentialsProvider"/> refreshes, and how it backs off after a failure.</summary>
 public sealed record RefreshSettings
 {
+    /// <summary>The share of the lifetime the default refresh-ahead time is.</summary>
+    internal const double DefaultRefreshAheadFraction = 0.2;
+
     /// <summary>The smallest default refresh-ahead time.</summary>
-    public static readonly TimeSpan MinDefaultRefreshAhead = TimeSpan.FromMinutes(1);
+    internal static readonly TimeSpan MinDefaultRefreshAhead = TimeSpan.FromMinutes(1);
 
     /// <summary>The largest default refresh-ahead time.</summary>
-    public static readonly TimeSpan MaxDefaultRefreshAhead = TimeSpan.FromMinutes(15);
-
-    /// <summary>The share of the lifetime the default refresh-ahead time is.</summary>
-    public const double DefaultRefreshAheadFraction = 0.2;
+    internal static readonly TimeSpan MaxDefaultRefreshAhead = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// How long before expiry to refresh. Null (the default): 20 % of the credentials' lifetime, at least 1 minute and at

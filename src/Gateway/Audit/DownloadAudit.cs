@@ -19,7 +19,11 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
     private readonly string[] _claimTags = [.. options.Value.Claims.Where(type => type != "sub").Select(type => AuditTags.ClaimPrefix + type)];
 
     /// <summary>Starts the audit span of one download request, tagged with what is known before any decision.</summary>
-    public Activity? Start(HttpContext context, DownloadRoute route)
+    public Activity? Start(HttpContext context, DownloadRoute route) =>
+        Start(context, route, context.Request.Method, context.Request.Path.Value);
+
+    /// <summary>Starts the audit span of one download, which may be one item of a batch request.</summary>
+    public Activity? Start(HttpContext context, DownloadRoute route, string method, string? path)
     {
         var activity = telemetry.ActivitySource.StartActivity(GatewayTelemetry.DownloadActivityName, ActivityKind.Internal);
         if (activity is { IsAllDataRequested: true })
@@ -27,8 +31,8 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
             var request = context.Request;
             activity.SetTag(AuditTags.RouteId, route.RouteId);
             activity.SetTag(AuditTags.HttpRoute, context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText : null);
-            activity.SetTag(AuditTags.Method, request.Method);
-            activity.SetTag(AuditTags.UrlPath, request.Path.Value);
+            activity.SetTag(AuditTags.Method, method);
+            activity.SetTag(AuditTags.UrlPath, path);
             activity.SetTag(AuditTags.Store, route.StoreName);
             activity.SetTag(AuditTags.ClientAddress, context.Connection.RemoteIpAddress?.ToString());
             activity.SetTag(AuditTags.UserAgent, UserAgent(request));

@@ -38,6 +38,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<StoreCredentialsHealthCheck>("store-credentials", tags: [StoreCredentialsHealthCheck.ReadyTag]);
         services.TryAddSingleton<DownloadRouteTable>();
         services.TryAddSingleton<RuleSetProvider>();
+        services.TryAddSingleton<DownloadSigner>();
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
 
         services.AddOptionsWithValidateOnStart<BrowserSignInOptions>().BindConfiguration(BrowserSignInOptions.SectionName);
