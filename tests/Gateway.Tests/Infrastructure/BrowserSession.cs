@@ -74,8 +74,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     internal async Task<BrowserSession> NewSessionAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US" });
-        context.SetDefaultTimeout(10_000);
-        context.SetDefaultNavigationTimeout(10_000);
+        // Generous: the suite runs browser flows beside other real servers on a 2-core machine.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         var page = await context.NewPageAsync();
         return new BrowserSession(context, page);
     }
