@@ -49,6 +49,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthorizationOptions>, PolicyRegistration>());
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BatchJson.Default));
         services.AddExceptionHandler<GatewayExceptionHandler>();
 
         builder.AddGatewayTelemetry();
@@ -82,6 +83,7 @@ internal static class GatewayServiceCollectionExtensions
         app.MapHealth();
         app.MapSignOut();
         app.MapExplain();
+        app.MapBatchLinks();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<DownloadRedirectMiddleware>();
