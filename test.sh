@@ -43,4 +43,8 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")))
 done
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ]; then
+  # Failures outside a test case (a fixture's clean-up, a crashed test host) are not in the counts above.
+  grep -ho '<RunInfo [^>]*outcome="Error"[^>]*>[[:space:]]*<Text>[^<]*' "$results"/*.trx 2>/dev/null | sed 's/.*<Text>/run error: /' || true
+fi
 exit "$status"

@@ -22,7 +22,7 @@ internal static class SecretScan
         "x-cos-security-token",
         "X-Amz-Security-Token",
         "gateway.session=",
-        "Bearer ",
+        "Bearer ey",                            // an Authorization header value (a user agent may say "Jwt Bearer handler")
     ];
 
     /// <summary>Every OTLP request body the collector received, as text (protobuf keeps strings as UTF-8).</summary>
@@ -35,7 +35,14 @@ internal static class SecretScan
     {
         foreach (var secret in Forbidden.Concat(alsoForbidden))
         {
-            Assert.False(exported.Contains(secret, StringComparison.Ordinal), $"Telemetry contains a forbidden value starting '{secret[..Math.Min(6, secret.Length)]}'.");
+            var at = exported.IndexOf(secret, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                // Show where it was found, with the value itself masked, so the leak can be traced.
+                var start = Math.Max(0, at - 80);
+                var context = exported[start..Math.Min(exported.Length, at + secret.Length + 40)].Replace(secret, "<forbidden>", StringComparison.Ordinal);
+                Assert.Fail($"Telemetry contains a forbidden value starting '{secret[..Math.Min(6, secret.Length)]}': ...{new string([.. context.Select(c => char.IsControl(c) ? '.' : c)])}...");
+            }
         }
     }
 }
