@@ -1,0 +1,440 @@
+#!/usr/bin/env bash
+# Loopback load benchmark: the gateway's 302 routes next to the baselines of ../shared/peers
+# (nginx constant 302, Kestrel constant 302 = the ceiling, a Node presigner), all measured with wrk
+# in ONE run, so that the ratios to the Kestrel ceiling mean something. See bench/LOAD.md.
+#
+#   bench/load.sh                      # DURATION=10 WARMUP=5 RUNS=1
+#   RUNS=3 bench/load.sh               # the table shows the median of three runs
+#
+# Env: DURATION (s per measured run), WARMUP (s on each route right before each measurement),
+#      RUNS (median reported when > 1), STARTUP_WARMUP (s in total over all routes after start-up),
+#      PEERS_DIR (default: ../shared/peers relative to the repo root), SERVER_CPUS / LOAD_CPUS
+#      (taskset lists, default 0 and 1), LOAD_ALLOW_LONG=1 to allow a measurement phase over 7.5 min,
+#      KEEP_TMP=1 to keep the temp folder (builds, server logs, raw wrk output),
+#      GATEWAY_REF=<commit> to measure a commit (src/ and config/ from `git archive`) instead of the work tree.
+# Exit status: non-zero when anything fails to build or start, when a route does not answer 302 before
+# the measurement, or when a gateway route returns any error (non-302, socket error) during it.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+peers=${PEERS_DIR:-$repo/../shared/peers}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
+RUNS=${RUNS:-1}
+STARTUP_WARMUP=${STARTUP_WARMUP:-5}
+SERVER_CPUS=${SERVER_CPUS:-0}
+LOAD_CPUS=${LOAD_CPUS:-1}
+CONNECTIONS=32
+
+GATEWAY_PORT=18080 NGINX_PORT=18081 KESTREL_PORT=18082 NODE_PORT=18083
+
+tmp=''
+server_pids=()   # each server runs in its own session: its PID is also its process-group id
+step_pid=''      # the build or wrk running right now (see bounded)
+notes=()         # lines printed under the table (skipped peers and the like)
+
+log() { printf '[load] %s\n' "$*" >&2; }
+die() { printf '[load] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Kills every server this script started (the whole process group, so `dotnet run`'s child and
+# nginx's worker go too), then removes the temp folder. Runs on any exit, error or Ctrl-C.
+cleanup() {
+  local status=$? pid i
+  set +e
+  trap - EXIT INT TERM
+  [[ -n $step_pid ]] && kill -TERM "$step_pid" 2>/dev/null
+  for pid in "${server_pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${server_pids[@]}"; do
+    for ((i = 0; i < 50; i++)); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ -n $tmp && -d $tmp ]]; then
+    if [[ ${KEEP_TMP:-0} == 1 ]]; then log "kept $tmp"; else rm -rf "$tmp"; fi
+  fi
+  exit "$status"
+}
+
+check_settings() {
+  local v
+  for v in DURATION WARMUP RUNS STARTUP_WARMUP; do
+    [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number of seconds/runs, got '${!v}'"
+  done
+  ((DURATION >= 1 && RUNS >= 1)) || die "DURATION and RUNS must be at least 1"
+  [[ -d $peers/kestrel-302 && -d $peers/nginx && -d $peers/node ]] \
+    || die "peers not found under $peers (set PEERS_DIR)"
+  (($(nproc) >= 2)) || die "needs 2 CPUs: the servers and wrk are pinned to different cores"
+}
+
+# wrk and nginx come from Debian packages when missing; node/npm are optional (the Node peer is skipped).
+ensure_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v nginx >/dev/null || missing+=(nginx-light)
+  command -v taskset >/dev/null || missing+=(util-linux)
+  command -v curl >/dev/null || missing+=(curl)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  command -v dotnet >/dev/null || die "dotnet not found"
+}
+
+# A server already on one of our ports would be measured instead of ours.
+check_ports_free() {
+  local port
+  for port in "$GATEWAY_PORT" "$NGINX_PORT" "$KESTREL_PORT" "$NODE_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      die "127.0.0.1:$port is already in use; stop whatever listens there first"
+    fi
+  done
+}
+
+# Copies a read-only peer into the temp folder (dotnet and npm write into the project folder).
+copy_peer() {
+  local name=$1
+  mkdir -p "$tmp/$name"
+  cp -R "$peers/$name/." "$tmp/$name/"
+  chmod -R u+w "$tmp/$name"
+}
+
+# bounded SECS OUTFILE CMD... : runs CMD with a time limit, output to OUTFILE. In the background and
+# waited for, so that Ctrl-C or TERM reaches the trap at once and cleanup can stop the step.
+bounded() {
+  local secs=$1 out=$2 status=0; shift 2
+  timeout "$secs" "$@" >"$out" 2>&1 &
+  step_pid=$!
+  wait "$step_pid" || status=$?
+  step_pid=''
+  return "$status"
+}
+
+# Runs a build step (5 min at most); its output is shown only when it fails.
+build_step() {
+  local what=$1 logfile=$2; shift 2
+  log "$what"
+  if ! bounded 300 "$logfile" "$@"; then
+    tail -n 30 "$logfile" >&2
+    return 1
+  fi
+}
+
+# start_server NAME DIR CMD... : runs CMD in DIR, pinned to the server cores, in its own session.
+start_server() {
+  local name=$1 dir=$2; shift 2
+  (cd "$dir" && exec setsid taskset -c "$SERVER_CPUS" "$@") >"$tmp/$name.log" 2>&1 &
+  server_pids+=("$!")
+  eval "${name//-/_}_pid=$!"
+}
+
+# wait_port NAME PORT: bounded wait (30 s) for the port to accept connections, failing early if the server died.
+wait_port() {
+  local name=$1 port=$2 pidvar="${1//-/_}_pid" i
+  for ((i = 0; i < 120; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    if ! kill -0 "${!pidvar}" 2>/dev/null; then
+      tail -n 30 "$tmp/$name.log" >&2
+      die "$name exited before listening on $port"
+    fi
+    sleep 0.25
+  done
+  tail -n 30 "$tmp/$name.log" >&2
+  die "$name is not listening on 127.0.0.1:$port after 30 s"
+}
+
+# --- the routes ---------------------------------------------------------------------------------
+# One line per route: id|server|label|url|bearer token (JWTs hold no '|')|count non-302 (lua)
+# The constant-302 baselines run plain wrk: there wrk itself is the bottleneck, and a Lua
+# response() callback would lower them. The signing routes run far below wrk's limit, so they get
+# a per-response status check that catches any non-302 (wrk alone only counts non-2xx/3xx).
+routes=()
+add_route() { routes+=("$1|$2|$3|$4|$5|$6"); }
+
+field() { local IFS='|'; local -a f; read -r -a f <<<"$1"; printf '%s' "${f[$2]}"; }
+
+expect_302() {
+  local label=$1 url=$2 token=$3 code location
+  local -a auth=()
+  [[ -n $token ]] && auth=(-H "Authorization: Bearer $token")
+  read -r code location < <(curl -s -o /dev/null --max-time 5 -w '%{http_code} %{redirect_url}\n' "${auth[@]}" "$url" || echo "000 -")
+  [[ $code == 302 ]] || die "$label: GET $url answered $code, expected 302"
+  log "ok 302  $label -> ${location:0:90}..."
+}
+
+# run_wrk SECONDS URL TOKEN CHECK OUTFILE
+run_wrk() {
+  local secs=$1 url=$2 token=$3 check=$4 out=$5
+  local -a args=(-t1 "-c$CONNECTIONS" "-d${secs}s" --latency)
+  [[ -n $token ]] && args+=(-H "Authorization: Bearer $token")
+  [[ $check == yes ]] && args+=(-s "$tmp/count-non302.lua")
+  bounded $((secs + 30)) "$out" taskset -c "$LOAD_CPUS" wrk "${args[@]}" "$url" \
+    || { cat "$out" >&2; die "wrk failed on $url"; }
+}
+
+# Prints "rps p50_ms p99_ms non2xx3xx socket_errors non302" from one wrk output ("-" when not counted).
+parse_wrk() {
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
+      if (v ~ /m$/)  return v * 60000; if (v ~ /s$/)  return v * 1000; return v
+    }
+    /^Requests\/sec:/            { rps = $2 }
+    $1 == "50%"                  { p50 = ms($2) }
+    $1 == "99%"                  { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/  { bad = $NF }
+    /Socket errors:/             { gsub(/,/, ""); sock = $4 + $6 + $8 + $10 }
+    /^NON302 /                   { n302 = $2 }
+    END { printf "%s %.3f %.3f %d %d %s\n", rps, p50, p99, bad, sock, (n302 == "" ? "-" : n302) }
+  ' "$1"
+}
+
+# median of the numbers on stdin (mean of the two middle ones for an even count)
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+write_lua() {
+  cat >"$tmp/count-non302.lua" <<'LUA'
+-- Counts responses whose status is not 302; done() prints "NON302 <n>" for parse_wrk.
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) non302 = 0 end
+function response(status, headers, body) if status ~= 302 then non302 = non302 + 1 end end
+function done(summary, latency, requests)
+  local n = 0
+  for _, t in ipairs(threads) do n = n + t:get("non302") end
+  io.write(string.format("NON302 %d\n", n))
+end
+LUA
+}
+
+# Prints the share of all CPUs (%) busy over one second: other work on the machine (a concurrent
+# build or benchmark) lowers every figure, and the ratios too since it hits the routes unevenly.
+cpu_busy() {
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+  sleep 1
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; all = busy + y[2] - x[2]
+    printf "%.0f\n", (all > 0 ? 100 * busy / all : 0) }'
+}
+
+warn_busy() {
+  if (($1 > 10)); then
+    notes+=("the CPUs were $1% busy with other work $2: figures may be low and ratios skewed")
+    log "WARNING: ${notes[-1]}"
+  fi
+}
+
+# Other work DURING a measurement is caught by accounting: every CPU tick the machine spent busy
+# (user, nice, system, irq, softirq) minus the ticks of our servers' process groups and of wrk is
+# someone else's. On a quiet machine the difference is within a few ticks.
+machine_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8; all = 0; for (i = 2; i <= NF; i++) all += $i; print busy, all }' /proc/stat; }
+# utime + stime of every live process in our servers' process groups
+server_ticks() {
+  awk -v groups=" ${server_pids[*]} " '{
+    s = $0; sub(/^.*\) /, "", s); split(s, f, " ")   # the fields after "(comm) ": f[3] pgrp, f[12] utime, f[13] stime
+    if (index(groups, " " f[3] " ")) t += f[12] + f[13]
+  } END { print t + 0 }' /proc/[0-9]*/stat 2>/dev/null
+}
+# snapshot FILE: "machine-busy machine-all servers wrk" ticks. Runs in this shell, never in $(...):
+# `times` (the CPU of every child this shell has waited for, so wrk through timeout) would report a subshell.
+snapshot() {
+  times >"$tmp/times"
+  echo "$(machine_ticks) $(server_ticks) $(tail -n 1 "$tmp/times" | awk -v hz="$(getconf CLK_TCK)" '{
+    for (i = 1; i <= NF; i++) { m = $i; sub(/m.*/, "", m); sec = $i; sub(/^[0-9]+m/, "", sec); sub(/s$/, "", sec); t += m * 60 + sec }
+  } END { printf "%.0f", t * hz }')" >"$1"
+}
+# other_cpu BEFORE-FILE AFTER-FILE: the share (%) of all CPUs that other processes used in between
+other_cpu() {
+  awk -v a="$(cat "$1")" -v b="$(cat "$2")" 'BEGIN { split(a, x, " "); split(b, y, " ")
+    other = (y[1] - x[1]) - (y[3] - x[3]) - (y[4] - x[4]); all = y[2] - x[2]
+    printf "%.0f\n", (all > 0 && other > 0 ? 100 * other / all : 0) }'
+}
+
+# --- main ---------------------------------------------------------------------------------------
+check_settings
+ensure_tools
+check_ports_free
+tmp=$(mktemp -d)
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+write_lua
+
+# The gateway's sources: the work tree by default, or a commit unpacked into the temp folder
+# (a fixed snapshot, immune to edits in progress in the work tree).
+gateway_src=$repo
+gateway_desc="work tree at $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')"
+[[ -n $(git -C "$repo" status --porcelain -- src config 2>/dev/null) ]] && gateway_desc+=" + uncommitted changes in src/ or config/"
+if [[ -n ${GATEWAY_REF:-} ]]; then
+  mkdir -p "$tmp/src"
+  git -C "$repo" archive --format=tar "$GATEWAY_REF" | tar -x -C "$tmp/src" || die "git archive $GATEWAY_REF failed"
+  gateway_src=$tmp/src
+  gateway_desc="commit $(git -C "$repo" rev-parse --short "$GATEWAY_REF")"
+fi
+
+# Build everything before any server starts, so no build competes with a measurement.
+# --artifacts-path keeps this publish out of src/*/obj, which other builds of the work tree use;
+# --disable-build-servers leaves no MSBuild/Roslyn server running after the script.
+build_step "publishing the gateway (Release)" "$tmp/publish.log" \
+  dotnet publish "$gateway_src/src/Gateway/Gateway.csproj" -c Release -o "$tmp/gateway" --artifacts-path "$tmp/artifacts" --disable-build-servers \
+  || die "dotnet publish failed"
+copy_peer kestrel-302
+build_step "building kestrel-302 (Release)" "$tmp/kestrel-build.log" \
+  dotnet build "$tmp/kestrel-302" -c Release --disable-build-servers || die "kestrel-302 build failed"
+copy_peer nginx
+mkdir -p "$tmp/nginx/logs" "$tmp/nginx/tmp"
+
+node_ok=no
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  notes+=("node peer skipped: node/npm not installed")
+else
+  copy_peer node
+  if build_step "npm ci for the node peer" "$tmp/npm-ci.log" \
+       npm ci --prefix "$tmp/node" --no-audit --no-fund --loglevel=error; then
+    (cd "$tmp/node" && node gen-keys.mjs keys >/dev/null) || die "node gen-keys.mjs failed"
+    node_ok=yes
+  else
+    notes+=("node peer skipped: npm ci failed (no registry access?)")
+    log "${notes[-1]}"
+  fi
+fi
+
+# The gateway reads config/ from the same sources; Warning level so that logging does not dominate.
+export GATEWAY_CONFIG_DIR="$gateway_src/config"
+gateway_token=$(dotnet "$tmp/gateway/Gateway.dll" token --sub bench --claim tenant=acme \
+  --claim scope=storage:read --lifetime 02:00:00) || die "minting the gateway token failed"
+node_token=''
+[[ $node_ok == yes ]] && node_token=$(tr -d '\n' <"$tmp/node/keys/token-hs256.txt")
+
+# Nothing of ours runs now: whatever keeps the CPUs busy is someone else's and would skew the figures.
+busy_before=$(cpu_busy)
+warn_busy "$busy_before" "before the servers started"
+
+log "starting servers on core(s) $SERVER_CPUS"
+start_server gateway "$tmp" env Logging__LogLevel__Default=Warning \
+  dotnet "$tmp/gateway/Gateway.dll" --urls "http://127.0.0.1:$GATEWAY_PORT"
+start_server nginx "$tmp/nginx" nginx -p "$tmp/nginx/" -c nginx.conf -g 'worker_processes 1;'
+start_server kestrel-302 "$tmp/kestrel-302" env PEER_PORT=$KESTREL_PORT dotnet run -c Release --no-build
+[[ $node_ok == yes ]] && start_server node "$tmp/node" env PEER_PORT=$NODE_PORT PEERS_KEYS=keys node server.mjs
+wait_port gateway $GATEWAY_PORT
+wait_port nginx $NGINX_PORT
+wait_port kestrel-302 $KESTREL_PORT
+[[ $node_ok == yes ]] && wait_port node $NODE_PORT
+
+base=http://127.0.0.1
+add_route kestrel kestrel-302 "kestrel-302: constant 302 (ceiling)" "$base:$KESTREL_PORT/302" "" no
+add_route nginx nginx "nginx: constant 302" "$base:$NGINX_PORT/302" "" no
+add_route gw-files gateway "gateway: /files (JWT + S3 SigV4)" "$base:$GATEWAY_PORT/files/acme/reports/q3.pdf" "$gateway_token" yes
+add_route gw-cos gateway "gateway: /cos (JWT + COS q-sign)" "$base:$GATEWAY_PORT/cos/acme/reports/q3.pdf" "$gateway_token" yes
+if [[ $node_ok == yes ]]; then
+  add_route node-obj node "node: /obj (jose HS256 + AWS SDK presign)" "$base:$NODE_PORT/obj/u/1/reports/q3.pdf" "$node_token" yes
+  add_route node-cos node "node: /cos (jose HS256 + COS SDK presign)" "$base:$NODE_PORT/cos/u/1/reports/q3.pdf" "$node_token" yes
+fi
+
+for r in "${routes[@]}"; do
+  expect_302 "$(field "$r" 2)" "$(field "$r" 3)" "$(field "$r" 4)"
+done
+
+per_route_startup=$((STARTUP_WARMUP / ${#routes[@]}))
+((per_route_startup >= 1)) || per_route_startup=1
+estimate=$((per_route_startup * ${#routes[@]} + RUNS * ${#routes[@]} * (WARMUP + DURATION)))
+if ((estimate > 450)) && [[ ${LOAD_ALLOW_LONG:-0} != 1 ]]; then
+  die "the measurement would take ~${estimate}s; lower DURATION/WARMUP/RUNS or set LOAD_ALLOW_LONG=1"
+fi
+log "measuring ${#routes[@]} routes x $RUNS run(s): ~${estimate}s"
+
+# A pass over every route right after start-up: without it the JIT is still optimising and the
+# first .NET route measured reads low. (A short pass is not enough on one saturated core: LOAD.md.)
+for r in "${routes[@]}"; do
+  run_wrk "$per_route_startup" "$(field "$r" 3)" "$(field "$r" 4)" no "$tmp/startup-$(field "$r" 0).txt"
+done
+
+# Runs go round-robin over the routes so that a slow patch of the machine hits every route alike.
+for ((run = 1; run <= RUNS; run++)); do
+  for r in "${routes[@]}"; do
+    id=$(field "$r" 0) url=$(field "$r" 3) token=$(field "$r" 4) check=$(field "$r" 5)
+    ((WARMUP > 0)) && run_wrk "$WARMUP" "$url" "$token" no "$tmp/warmup-$id-$run.txt"
+    snapshot "$tmp/ticks-before"
+    run_wrk "$DURATION" "$url" "$token" "$check" "$tmp/wrk-$id-$run.txt"
+    snapshot "$tmp/ticks-after"
+    echo "$(parse_wrk "$tmp/wrk-$id-$run.txt") $(other_cpu "$tmp/ticks-before" "$tmp/ticks-after")" >"$tmp/result-$id-$run.txt"
+    log "run $run/$RUNS $(field "$r" 2): $(cut -d' ' -f1 "$tmp/result-$id-$run.txt") req/s"
+  done
+done
+
+# Our servers are idle again; a busy machine now means work that may have overlapped the measurement.
+busy_after=$(cpu_busy)
+warn_busy "$busy_after" "right after the measurement (servers idle)"
+
+# --- the table ----------------------------------------------------------------------------------
+# column N of every run's result for a route (1=rps 2=p50 3=p99 4=non2xx3xx 5=socket 6=non302 7=other CPU %)
+column() { local i; for ((i = 1; i <= RUNS; i++)); do cut -d' ' -f"$2" "$tmp/result-$1-$i.txt"; done; }
+# the same, over the route's clean runs only (other CPU <= 5 %), or over all of them when none is clean
+clean_column() {
+  local i files=()
+  for ((i = 1; i <= RUNS; i++)); do
+    (($(cut -d' ' -f7 "$tmp/result-$1-$i.txt") <= 5)) && files+=("$tmp/result-$1-$i.txt")
+  done
+  ((${#files[@]})) || files=("$tmp"/result-"$1"-*.txt)
+  cut -d' ' -f"$2" "${files[@]}"
+}
+sum() { awk '$1 != "-" { s += $1; n++ } END { if (n) print s + 0; else print "-" }'; }
+max() { sort -g | tail -n 1; }
+
+ceiling=$(clean_column kestrel 1 | median)
+# Runtime knobs exported by the caller reach every .NET server and change what is measured: say so.
+dotnet_settings=$(env | grep -E '^DOTNET_' | grep -vE '^DOTNET_(CLI_|NOLOGO|GENERATE_ASPNET_CERTIFICATE|SKIP_FIRST_TIME)' \
+  | sort | tr '\n' ' ' || true)
+dotnet_settings=${dotnet_settings% }
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results_dir="$repo/bench/results"
+mkdir -p "$results_dir"
+report="$results_dir/load-$stamp.md"
+failed=()
+contaminated=()
+
+{
+  echo "## Load benchmark $stamp"
+  echo
+  echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
+  echo "- dotnet $(dotnet --version), $(nginx -v 2>&1 | sed 's/^nginx version: //'), node $(node --version 2>/dev/null || echo '-'), $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}')"
+  echo "- CPU busy with other work: ${busy_before}% before the servers started, ${busy_after}% right after the measurement"
+  echo "- gateway: $gateway_desc"
+  echo "- DOTNET_* settings for the .NET servers: ${dotnet_settings:-none}"
+  echo "- servers on core(s) $SERVER_CPUS, wrk on core(s) $LOAD_CPUS: wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency;" \
+    "start-up warm-up ${per_route_startup}s per route, warm-up ${WARMUP}s before each measurement; runs: $RUNS" \
+    "$( ((RUNS > 1)) && echo '(medians over the runs with other CPU <= 5 %, or all runs when none; error counts summed over all runs)')"
+  echo
+  echo "| route | req/s | p50 ms | p99 ms | non-2xx/3xx | socket errors | non-302 | ÷ Kestrel 302 | other CPU % |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for r in "${routes[@]}"; do
+    id=$(field "$r" 0)
+    # figures from the clean runs; errors from every run, since an error is an error however busy the machine
+    rps=$(clean_column "$id" 1 | median) p50=$(clean_column "$id" 2 | median) p99=$(clean_column "$id" 3 | median)
+    bad=$(column "$id" 4 | sum) sock=$(column "$id" 5 | sum) n302=$(column "$id" 6 | sum) other=$(clean_column "$id" 7 | max)
+    awk -v l="$(field "$r" 2)" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v b="$bad" -v s="$sock" -v n="$n302" -v c="$ceiling" -v o="$other" \
+      'BEGIN { printf "| %s | %.0f | %.2f | %.2f | %s | %s | %s | %.2f | %s |\n", l, rps, p50, p99, b, s, n, rps / c, o }'
+    ((other <= 5)) || contaminated+=("$(field "$r" 2) (${other}%)")
+    if [[ $(field "$r" 1) == gateway ]] && { ((bad + sock > 0)) || [[ $n302 != - && $n302 != 0 ]]; }; then
+      failed+=("$(field "$r" 2): $bad non-2xx/3xx, $sock socket errors, $n302 non-302")
+    fi
+  done
+  if ((RUNS > 1)); then
+    echo
+    for r in "${routes[@]}"; do
+      echo "- per run, $(field "$r" 2): req/s $(column "$(field "$r" 0)" 1 | awk '{ printf "%s%.0f", (NR > 1 ? ", " : ""), $1 }');" \
+        "other CPU % $(column "$(field "$r" 0)" 7 | paste -sd, | sed 's/,/, /g')"
+    done
+  fi
+  if ((${#contaminated[@]})); then
+    notes+=("other processes used more than 5% of the CPUs in every run of $(printf '%s; ' "${contaminated[@]}")throw this run away")
+  fi
+  for n in "${notes[@]}"; do echo; echo "Note: $n"; done
+  for f in "${failed[@]}"; do echo; echo "FAILED: $f"; done
+} >"$report"   # not piped to tee: a pipe would run this block in a subshell and lose failed[]
+cat "$report"
+
+log "table written to ${report#"$repo"/}"
+((${#contaminated[@]} == 0)) || log "WARNING: other processes used the CPUs while measuring $(printf '%s; ' "${contaminated[@]}")"
+((${#failed[@]} == 0)) || die "the gateway returned errors during the measurement"
