@@ -25,6 +25,25 @@ internal sealed record GatewayOptions
 
     /// <summary>The admin endpoints.</summary>
     public AdminOptions Admin { get; init; } = new();
+
+    /// <summary>The existence check of routes with <c>Download.CheckExists</c>.</summary>
+    [ValidateObjectMembers]
+    public ExistenceCheckOptions ExistenceCheck { get; init; } = new();
+}
+
+/// <summary>How routes with <c>Download.CheckExists</c> ask the store whether an object exists.</summary>
+internal sealed record ExistenceCheckOptions
+{
+    /// <summary>How long an answer (exists or missing) is remembered.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan CacheTtl { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait for the store.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>When the store cannot be asked: true redirects anyway, false (the default) answers 502.</summary>
+    public bool FailOpen { get; init; }
 }
 
 /// <summary>Where the authorization rules live.</summary>

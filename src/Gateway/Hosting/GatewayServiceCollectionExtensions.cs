@@ -39,6 +39,9 @@ internal static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<DownloadRouteTable>();
         services.TryAddSingleton<RuleSetProvider>();
         services.TryAddSingleton<DownloadSigner>();
+        services.TryAddSingleton<ObjectExistence>();
+        services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
+        services.AddHttpClient(ObjectExistence.StoreHttpClient);
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
 
         services.AddOptionsWithValidateOnStart<BrowserSignInOptions>().BindConfiguration(BrowserSignInOptions.SectionName);

@@ -21,6 +21,7 @@ internal sealed partial class DownloadSigner(
     RuleSetProvider rules,
     DownloadAudit audit,
     GatewayTelemetry telemetry,
+    ObjectExistence existence,
     TimeProvider time,
     ILogger<DownloadSigner> logger)
 {
@@ -59,28 +60,67 @@ internal sealed partial class DownloadSigner(
 
         var target = new SignTarget(stores.Get(route.StoreName), key, overrides, decision, request.Method);
         var pending = target.Store.Credentials.GetCredentialsAsync(context.RequestAborted);
-        return pending.IsCompletedSuccessfully
-            ? new(Sign(activity, route, target, pending.Result))
-            : SignAfterCredentialsAsync(context, activity, route, target, pending);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return SignAfterCredentialsAsync(context, activity, route, target, pending);
+        }
+
+        var outcome = Sign(activity, route, target, pending.Result);
+        return route.CheckExists && outcome.Link is not null
+            ? ConfirmExistsAsync(context, activity, route, target, pending.Result, outcome)
+            : new(Finish(activity, route, target, outcome));
     }
 
     private async ValueTask<DownloadOutcome> SignAfterCredentialsAsync(
         HttpContext context, Activity? activity, DownloadRoute route, SignTarget target, ValueTask<StorageCredentials> pending)
     {
+        StorageCredentials credentials;
         try
         {
-            return Sign(activity, route, target, await pending);
+            credentials = await pending;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             Log.CredentialsUnavailable(logger, target.Store.Name, ex.GetType().Name);
             return Reject(activity, route, AuditDecisions.Error, "credentials-unavailable", StatusCodes.Status503ServiceUnavailable, "Storage credentials unavailable", "The gateway cannot sign downloads right now.");
         }
+
+        var outcome = Sign(activity, route, target, credentials);
+        return route.CheckExists && outcome.Link is not null
+            ? await ConfirmExistsAsync(context, activity, route, target, credentials, outcome)
+            : Finish(activity, route, target, outcome);
+    }
+
+    /// <summary>Asks the store (or the cache) whether the object exists, so a missing one is a 404 here rather than a storage error page.</summary>
+    private async ValueTask<DownloadOutcome> ConfirmExistsAsync(
+        HttpContext context, Activity? activity, DownloadRoute route, SignTarget target, StorageCredentials credentials, DownloadOutcome signed)
+    {
+        switch (await existence.CheckAsync(target.Store, target.Key, credentials, context.RequestAborted))
+        {
+            case ObjectState.Missing:
+                return Reject(activity, route, AuditDecisions.Deny, "object-missing", StatusCodes.Status404NotFound, "Not found", "The file does not exist.");
+            case ObjectState.Unknown when !existence.FailOpen:
+                return Reject(activity, route, AuditDecisions.Error, "store-unreachable", StatusCodes.Status502BadGateway, "Storage unavailable", "The storage service could not be reached.");
+            default:
+                return Finish(activity, route, target, signed);
+        }
+    }
+
+    /// <summary>Records the allow decision of a signed link, or passes a refusal through (already audited).</summary>
+    private DownloadOutcome Finish(Activity? activity, DownloadRoute route, SignTarget target, DownloadOutcome outcome)
+    {
+        if (outcome.Link is not null)
+        {
+            audit.Decide(activity, route, AuditDecisions.Allow, "rule-allow", target.Decision.RuleId, target.Decision.Version);
+            activity?.Dispose();
+        }
+
+        return outcome;
     }
 
     private DownloadOutcome Sign(Activity? activity, DownloadRoute route, SignTarget target, StorageCredentials credentials)
     {
-        var (store, key, overrides, decision, requestMethod) = target;
+        var (store, key, overrides, _, requestMethod) = target;
         var now = time.GetUtcNow();
         var lifetime = UrlLifetime.Clamp(route.UrlLifetime, now, credentials.Expiration);
         if (lifetime < UrlLifetime.Minimum)
@@ -104,8 +144,6 @@ internal sealed partial class DownloadSigner(
 
         telemetry.SigningDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(AuditTags.Store, store.Name));
         DownloadAudit.Signed(activity, store.Address.Bucket, key, now + lifetime, store.Credentials.Kind);
-        audit.Decide(activity, route, AuditDecisions.Allow, "rule-allow", decision.RuleId, decision.Version);
-        activity?.Dispose();
         return DownloadOutcome.Signed(new DownloadLink(url, method, now + lifetime));
     }
 

@@ -17,4 +17,7 @@ internal static class DownloadMetadata
 
     /// <summary>Optional default media type of the download, such as <c>application/pdf</c>.</summary>
     public const string ContentType = "Download.ContentType";
+
+    /// <summary>Optional <c>true</c>: check with a signed HEAD (cached briefly) that the object exists, and answer 404 when it does not.</summary>
+    public const string CheckExists = "Download.CheckExists";
 }

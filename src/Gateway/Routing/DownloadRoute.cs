@@ -7,10 +7,12 @@ namespace Gateway.Routing;
 /// <param name="UrlLifetime">How long signed URLs stay valid.</param>
 /// <param name="Disposition">Default <c>attachment</c> or <c>inline</c> for the signed response, or null for the store's own.</param>
 /// <param name="ContentType">Default media type for the signed response, or null for the object's own.</param>
+/// <param name="CheckExists">Ask the store whether the object exists before redirecting to it.</param>
 internal sealed record DownloadRoute(
     string RouteId,
     string StoreName,
     ObjectKeyTemplate KeyTemplate,
     TimeSpan UrlLifetime,
     string? Disposition = null,
-    string? ContentType = null);
+    string? ContentType = null,
+    bool CheckExists = false);

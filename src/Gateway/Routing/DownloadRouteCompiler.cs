@@ -82,8 +82,14 @@ internal static class DownloadRouteCompiler
             errors.Add($"Metadata '{DownloadMetadata.ContentType}' must be a media type such as 'application/pdf'.");
         }
 
+        var checkExists = false;
+        if (metadata.TryGetValue(DownloadMetadata.CheckExists, out var checkText) && !bool.TryParse(checkText, out checkExists))
+        {
+            errors.Add($"Metadata '{DownloadMetadata.CheckExists}' must be 'true' or 'false'.");
+        }
+
         return errors.Count == 0 && template is not null
-            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType)
+            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists)
             : null;
     }
 
