@@ -1,6 +1,7 @@
 using Gateway.Diagnostics;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Authentication;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Redirect;
 
@@ -8,7 +9,7 @@ namespace Gateway.Redirect;
 /// The step inside YARP's pipeline that answers a download route with <c>302</c> to a freshly signed URL
 /// for exactly the mapped key (or with the link as JSON when asked). Ordinary proxy routes pass through to YARP.
 /// </summary>
-internal sealed class DownloadRedirectMiddleware(RequestDelegate next, DownloadRouteTable routes, DownloadSigner signer)
+internal sealed class DownloadRedirectMiddleware(RequestDelegate next, DownloadRouteTable routes, DownloadSigner signer, IHttpForwarder forwarder)
 {
     private const string ReferrerPolicyHeader = "Referrer-Policy";
 
@@ -23,12 +24,12 @@ internal sealed class DownloadRedirectMiddleware(RequestDelegate next, DownloadR
         var request = context.Request;
         var pending = signer.SignAsync(context, new DownloadRequest(
             route, HttpMethods.GetCanonicalizedValue(request.Method), request.Path.Value!, request.RouteValues, request.Query, context.User));
-        return pending.IsCompletedSuccessfully ? Answer(context, pending.Result) : AnswerAsync(context, pending);
+        return pending.IsCompletedSuccessfully ? Answer(context, route, pending.Result) : AnswerAsync(context, route, pending);
     }
 
-    private static async Task AnswerAsync(HttpContext context, ValueTask<DownloadOutcome> pending) => await Answer(context, await pending);
+    private async Task AnswerAsync(HttpContext context, DownloadRoute route, ValueTask<DownloadOutcome> pending) => await Answer(context, route, await pending);
 
-    private static Task Answer(HttpContext context, DownloadOutcome outcome)
+    private Task Answer(HttpContext context, DownloadRoute route, DownloadOutcome outcome)
     {
         var response = context.Response;
         var headers = response.Headers;
@@ -47,6 +48,11 @@ internal sealed class DownloadRedirectMiddleware(RequestDelegate next, DownloadR
             return Problems.WriteAsync(context, outcome.Status, outcome.Title!, outcome.Detail);
         }
 
+        if (route.Proxy)
+        {
+            return StreamAsync(context, link);
+        }
+
         headers.CacheControl = "no-store";
         headers[ReferrerPolicyHeader] = "no-referrer";
         if (DownloadLink.IsRequested(context.Request))
@@ -57,5 +63,17 @@ internal sealed class DownloadRedirectMiddleware(RequestDelegate next, DownloadR
         response.StatusCode = StatusCodes.Status302Found;
         headers.Location = link.Url;
         return Task.CompletedTask;
+    }
+
+    /// <summary>Proxy mode: YARP streams the object from the signed URL through the route's cluster client.</summary>
+    private async Task StreamAsync(HttpContext context, DownloadLink link)
+    {
+        var signed = new Uri(link.Url);
+        var client = context.GetReverseProxyFeature().Cluster.HttpClient;
+        var error = await forwarder.SendAsync(context, signed.GetLeftPart(UriPartial.Authority), client, ForwarderRequestConfig.Empty, new SignedUpstreamTransformer(signed));
+        if (error != ForwarderError.None && !context.Response.HasStarted)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status502BadGateway, "Storage unavailable", "The file could not be fetched from storage.");
+        }
     }
 }

@@ -20,4 +20,7 @@ internal static class DownloadMetadata
 
     /// <summary>Optional <c>true</c>: check with a signed HEAD (cached briefly) that the object exists, and answer 404 when it does not.</summary>
     public const string CheckExists = "Download.CheckExists";
+
+    /// <summary>Optional <c>redirect</c> (default) or <c>proxy</c>: stream the object through the gateway with a signed upstream request.</summary>
+    public const string Mode = "Download.Mode";
 }

@@ -8,6 +8,7 @@ namespace Gateway.Routing;
 /// <param name="Disposition">Default <c>attachment</c> or <c>inline</c> for the signed response, or null for the store's own.</param>
 /// <param name="ContentType">Default media type for the signed response, or null for the object's own.</param>
 /// <param name="CheckExists">Ask the store whether the object exists before redirecting to it.</param>
+/// <param name="Proxy">Stream the object through the gateway (for clients that cannot follow redirects) instead of redirecting.</param>
 internal sealed record DownloadRoute(
     string RouteId,
     string StoreName,
@@ -15,4 +16,5 @@ internal sealed record DownloadRoute(
     TimeSpan UrlLifetime,
     string? Disposition = null,
     string? ContentType = null,
-    bool CheckExists = false);
+    bool CheckExists = false,
+    bool Proxy = false);

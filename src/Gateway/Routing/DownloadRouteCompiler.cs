@@ -88,8 +88,14 @@ internal static class DownloadRouteCompiler
             errors.Add($"Metadata '{DownloadMetadata.CheckExists}' must be 'true' or 'false'.");
         }
 
+        var mode = metadata.GetValueOrDefault(DownloadMetadata.Mode) ?? "redirect";
+        if (mode is not ("redirect" or "proxy"))
+        {
+            errors.Add($"Metadata '{DownloadMetadata.Mode}' must be 'redirect' or 'proxy'.");
+        }
+
         return errors.Count == 0 && template is not null
-            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists)
+            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists, Proxy: mode == "proxy")
             : null;
     }
 
