@@ -16,6 +16,7 @@ public sealed class DownloadOptionsTests(GatewayFixture fixture)
     [InlineData("*/*", "?format=json")]
     public async Task JsonLink_AskedFor_Answers200WithUrlMethodAndExpiry(string accept, string query)
     {
+        await fixture.S3rver.PutAsync("tenants/acme/options/link.txt", "linked"u8.ToArray());
         using var client = Client();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/files/acme/options/link.txt" + query);
         request.Headers.Accept.ParseAdd(accept);
@@ -31,6 +32,7 @@ public sealed class DownloadOptionsTests(GatewayFixture fixture)
         Assert.Equal("/demo/tenants/acme/options/link.txt", url.AbsolutePath);
         Assert.Equal("GET", link.RootElement.GetProperty("method").GetString());
         Assert.InRange(link.RootElement.GetProperty("expiresAt").GetDateTimeOffset() - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.Equal("linked", await new HttpClient().GetStringAsync(url));
     }
 
     [Fact]
