@@ -45,6 +45,6 @@ done
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ]; then
   # Failures outside a test case (a fixture's clean-up, a crashed test host) are not in the counts above.
-  grep -ho '<RunInfo [^>]*outcome="Error"[^>]*>[[:space:]]*<Text>[^<]*' "$results"/*.trx 2>/dev/null | sed 's/.*<Text>/run error: /' || true
+  cat "$results"/*.trx 2>/dev/null | tr -d '\n' | grep -o 'outcome="Error"[^>]*>[[:space:]]*<Text>[^<]*' | sed 's/.*<Text>/run error: /' || true
 fi
 exit "$status"

@@ -95,7 +95,7 @@ internal static partial class ResponseOverrides
         name.Length > MaxNameLength ? $"The download name is longer than {MaxNameLength} characters."
         : name.AsSpan().ContainsAny(Forbidden) ? "The download name must not contain quotes, backslashes, slashes or control characters."
         : name.Trim().Length == 0 || name is "." or ".." ? "The download name is empty."
-        : !IsWellFormed(name) ? "The download name is not valid Unicode."
+        : !ObjectKeyRules.IsWellFormed(name) ? "The download name is not valid Unicode."
         : null;
 
     /// <summary>True for a media type with an optional charset parameter and nothing else.</summary>
@@ -142,23 +142,6 @@ internal static partial class ResponseOverrides
         }
 
         return builder.ToString();
-    }
-
-    private static bool IsWellFormed(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(value[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(; ?charset=[A-Za-z0-9_-]{1,40})?$", RegexOptions.CultureInvariant)]

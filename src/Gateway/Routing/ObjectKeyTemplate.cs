@@ -151,7 +151,8 @@ internal static class ObjectKeyRules
         return false;
     }
 
-    private static bool IsWellFormed(ReadOnlySpan<char> key)
+    /// <summary>True when every surrogate is part of a pair, so the text converts to UTF-8 without loss.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<char> key)
     {
         for (var i = 0; i < key.Length; i++)
         {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Sockets;
 using Gateway.Audit;
 using Gateway.Tests.Infrastructure;
 using WireMock.RequestBuilders;
@@ -19,7 +18,7 @@ public sealed class ExportFaultTests(GatewayFixture fixture)
     [Fact]
     public async Task CollectorStoppedThenStarted_RequestsUnaffectedLossesCountedAndExportRecovers()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var logs = new CapturingLoggerProvider();
         var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
         overrides["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}";
@@ -79,13 +78,6 @@ public sealed class ExportFaultTests(GatewayFixture fixture)
         }
 
         Assert.Fail(failure);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

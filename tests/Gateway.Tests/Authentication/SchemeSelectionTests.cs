@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Authentication;
@@ -18,7 +17,7 @@ public sealed class SchemeSelectionTests(GatewayFixture fixture) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
-        overrides["Authentication:Oidc:Authority"] = $"http://127.0.0.1:{UnusedPort()}";
+        overrides["Authentication:Oidc:Authority"] = $"http://127.0.0.1:{LoopbackPort.Free()}";
         overrides["Authentication:Oidc:RequireHttpsMetadata"] = "false";
         overrides["Authentication:Oidc:ClientId"] = "gateway";
         _gateway = await GatewayHost.StartAsync(overrides);
@@ -107,12 +106,5 @@ public sealed class SchemeSelectionTests(GatewayFixture fixture) : IAsyncLifetim
         using var response = await client.GetAsync("/signout?returnUrl=" + Uri.EscapeDataString("/files/acme/a.txt"));
 
         Assert.Equal("/files/acme/a.txt", response.Headers.Location!.OriginalString);
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

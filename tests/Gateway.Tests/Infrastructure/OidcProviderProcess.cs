@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Gateway.Tests.Infrastructure;
 
@@ -85,7 +84,7 @@ internal sealed class OidcProviderProcess : IAsyncDisposable
             throw new InvalidOperationException("oidc-provider is not installed: run 'npm ci' in tests/tools (test.sh does).");
         }
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var issuer = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         var start = new ProcessStartInfo("node")
         {
@@ -192,13 +191,6 @@ internal sealed class OidcProviderProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"oidc-provider did not answer {DiscoveryDocument} within {StartTimeout.TotalSeconds} seconds:{Environment.NewLine}{Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -29,7 +29,7 @@ internal sealed class S3rverProcess : IAsyncDisposable
             throw new InvalidOperationException("s3rver is not installed: run 'npm ci' in tests/tools (test.sh does).");
         }
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var directory = Directory.CreateTempSubdirectory("s3rver-").FullName;
         var start = new ProcessStartInfo("node")
         {
@@ -99,12 +99,5 @@ internal sealed class S3rverProcess : IAsyncDisposable
         }
 
         throw new TimeoutException("s3rver did not start listening within 20 seconds.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

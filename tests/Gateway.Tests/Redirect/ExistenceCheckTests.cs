@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Redirect;
@@ -34,7 +33,7 @@ public sealed class ExistenceCheckTests(GatewayFixture fixture)
     [InlineData(true, HttpStatusCode.Found)]
     public async Task CheckedRoute_StoreUnreachable_FailsClosedOrOpenAsConfigured(bool failOpen, HttpStatusCode expected)
     {
-        await using var gateway = await StartAsync(new Uri($"http://127.0.0.1:{UnusedPort()}"), failOpen);
+        await using var gateway = await StartAsync(new Uri($"http://127.0.0.1:{LoopbackPort.Free()}"), failOpen);
         using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
 
         using var response = await client.GetAsync("/checked/acme/checked/any.txt");
@@ -53,12 +52,5 @@ public sealed class ExistenceCheckTests(GatewayFixture fixture)
         overrides["Gateway:ExistenceCheck:FailOpen"] = failOpen ? "true" : "false";
         overrides["Gateway:ExistenceCheck:Timeout"] = "00:00:01";
         return GatewayHost.StartAsync(overrides);
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
