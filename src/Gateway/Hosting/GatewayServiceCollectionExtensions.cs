@@ -7,6 +7,7 @@ using Gateway.Routing;
 using Gateway.Stores;
 using Gateway.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,9 @@ internal static class GatewayServiceCollectionExtensions
     {
         builder.Configuration.AddGatewayFiles();
         var services = builder.Services;
+
+        // Request line, header and timeout limits are set deliberately in config/gateway.json (Kestrel:Limits).
+        services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
 
         services.AddOptionsWithValidateOnStart<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
