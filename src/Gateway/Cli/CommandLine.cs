@@ -11,4 +11,12 @@ internal static class CommandLine
         [PolicyCommand.Verb, .. var rest] => PolicyCommand.Run(rest, output, error),
         _ => null,
     };
+
+    /// <summary>Splits a <c>--claim NAME=VALUE</c> argument; false when there is no name before the '='.</summary>
+    public static bool TryParseClaim(string? argument, out KeyValuePair<string, string> claim)
+    {
+        var separator = argument?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+        claim = separator > 0 ? new(argument![..separator], argument[(separator + 1)..]) : default;
+        return separator > 0;
+    }
 }

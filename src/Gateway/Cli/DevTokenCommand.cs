@@ -31,15 +31,13 @@ internal static class DevTokenCommand
                     subject = value;
                     i++;
                     break;
-                case "--claim" when value?.IndexOf('=', StringComparison.Ordinal) > 0:
-                    var separator = value.IndexOf('=', StringComparison.Ordinal);
-                    var name = value[..separator];
-                    if (!claims.TryGetValue(name, out var values))
+                case "--claim" when CommandLine.TryParseClaim(value, out var claim):
+                    if (!claims.TryGetValue(claim.Key, out var values))
                     {
-                        claims[name] = values = [];
+                        claims[claim.Key] = values = [];
                     }
 
-                    values.Add(value[(separator + 1)..]);
+                    values.Add(claim.Value);
                     i++;
                     break;
                 case "--lifetime" when TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out lifetime) && lifetime > TimeSpan.Zero:

@@ -33,11 +33,10 @@ internal static class ExplainCommand
             {
                 anonymous = true;
             }
-            else if (rest[i] == "--claim" && i + 1 < rest.Length && rest[i + 1].IndexOf('=', StringComparison.Ordinal) > 0)
+            else if (rest[i] == "--claim" && i + 1 < rest.Length && CommandLine.TryParseClaim(rest[i + 1], out var claim))
             {
-                var pair = rest[++i];
-                var separator = pair.IndexOf('=', StringComparison.Ordinal);
-                claims.Add(new(pair[..separator], pair[(separator + 1)..]));
+                claims.Add(claim);
+                i++;
             }
             else
             {
