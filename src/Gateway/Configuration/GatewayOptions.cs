@@ -29,6 +29,9 @@ internal sealed record GatewayOptions
     /// <summary>The existence check of routes with <c>Download.CheckExists</c>.</summary>
     [ValidateObjectMembers]
     public ExistenceCheckOptions ExistenceCheck { get; init; } = new();
+
+    /// <summary>The signing rate limits that download routes name.</summary>
+    public RateLimiting.RateLimitOptions RateLimits { get; init; } = new();
 }
 
 /// <summary>How routes with <c>Download.CheckExists</c> ask the store whether an object exists.</summary>

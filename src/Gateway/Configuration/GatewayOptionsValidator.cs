@@ -1,3 +1,4 @@
+using Gateway.RateLimiting;
 using Gateway.Routing;
 using Gateway.Stores;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,8 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration) : IV
             builder.AddError("names a policy that is not configured under Gateway:Policies", $"{GatewayOptions.SectionName}:Admin:Policy");
         }
 
+        ValidateRateLimits(options.RateLimits, builder);
+
         foreach (var route in ProxyRouteSettings.Read(configuration))
         {
             foreach (var error in DownloadRouteCompiler.Validate(route, options))
@@ -44,6 +47,54 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration) : IV
         }
 
         return builder.Build();
+    }
+
+    private static void ValidateRateLimits(RateLimitOptions limits, ValidateOptionsResultBuilder builder)
+    {
+        var path = $"{GatewayOptions.SectionName}:RateLimits";
+        if (!limits.Policies.ContainsKey(limits.DefaultPolicy))
+        {
+            builder.AddError("names a policy that is not configured under Gateway:RateLimits:Policies", $"{path}:DefaultPolicy");
+        }
+
+        foreach (var (name, policy) in limits.Policies)
+        {
+            if (string.Equals(name, RateLimitOptions.Disable, StringComparison.OrdinalIgnoreCase) || string.Equals(name, "Default", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.AddError("is a reserved name", $"{path}:Policies:{name}");
+            }
+
+            if (policy.PerSubject is null && policy.PerClientIp is null)
+            {
+                builder.AddError("needs PerSubject, PerClientIp or both", $"{path}:Policies:{name}");
+            }
+
+            ValidateBucket(policy.PerSubject, $"{path}:Policies:{name}:PerSubject", builder);
+            ValidateBucket(policy.PerClientIp, $"{path}:Policies:{name}:PerClientIp", builder);
+        }
+    }
+
+    private static void ValidateBucket(TokenBucketOptions? bucket, string path, ValidateOptionsResultBuilder builder)
+    {
+        if (bucket is null)
+        {
+            return;
+        }
+
+        if (bucket.Permits < 1)
+        {
+            builder.AddError("must be at least 1", $"{path}:Permits");
+        }
+
+        if (bucket.Burst < Math.Max(1, bucket.Permits))
+        {
+            builder.AddError("must be at least Permits (and at least 1)", $"{path}:Burst");
+        }
+
+        if (bucket.Period < TimeSpan.FromMilliseconds(100) || bucket.Period > TimeSpan.FromHours(1))
+        {
+            builder.AddError("must be from 00:00:00.1 to 01:00:00", $"{path}:Period");
+        }
     }
 
     private void ValidateStore(string path, StoreOptions store, ValidateOptionsResultBuilder builder)

@@ -2,6 +2,7 @@ using Gateway.Audit;
 using Gateway.Authentication;
 using Gateway.Authorization;
 using Gateway.Configuration;
+using Gateway.RateLimiting;
 using Gateway.Redirect;
 using Gateway.Routing;
 using Gateway.Stores;
@@ -47,6 +48,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         services.AddHttpClient(ObjectExistence.StoreHttpClient);
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
+        services.AddGatewayRateLimiting();
 
         services.AddOptionsWithValidateOnStart<BrowserSignInOptions>().BindConfiguration(BrowserSignInOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BrowserSignInOptions>, BrowserSignInOptionsValidator>());
@@ -68,7 +70,7 @@ internal static class GatewayServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Builds the pipeline: routing, the download method check, authentication, authorization, then YARP with the redirect step.</summary>
+    /// <summary>Builds the pipeline: routing, the download method check, authentication, rate limits, authorization, then YARP with the redirect step.</summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
         // Every validator runs now, so bad configuration stops start-up with all its errors at once.
@@ -86,6 +88,9 @@ internal static class GatewayServiceCollectionExtensions
         app.UseRouting();
         app.UseMiddleware<DownloadMethodMiddleware>();
         app.UseAuthentication();
+
+        // After authentication, so limits count per subject; before authorization, so denied floods are limited too.
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapHealth();
         app.MapSignOut();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Configuration;
+using Gateway.RateLimiting;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.WebUtilities;
@@ -20,7 +21,8 @@ internal static class BatchLinksEndpoint
     /// <summary>The most paths one request may carry.</summary>
     public const int MaxItems = 100;
 
-    public static void MapBatchLinks(this WebApplication app) => app.MapPost(Path, HandleAsync);
+    /// <summary>Maps the endpoint. The request itself is not limited: each link counts against its own route's policy instead.</summary>
+    public static void MapBatchLinks(this WebApplication app) => app.MapPost(Path, HandleAsync).DisableRateLimiting();
 
     private static async Task<IResult> HandleAsync(
         BatchRequest body,
@@ -28,7 +30,8 @@ internal static class BatchLinksEndpoint
         IProxyStateLookup proxy,
         IOptions<GatewayOptions> options,
         DownloadSigner signer,
-        IAuthorizationService authorization)
+        IAuthorizationService authorization,
+        SigningRateLimits limits)
     {
         var method = body.Method is null ? HttpMethods.Get : HttpMethods.GetCanonicalizedValue(body.Method.ToUpperInvariant());
         if (body.Paths is not { Count: > 0 } paths || paths.Count > MaxItems || !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
@@ -43,14 +46,20 @@ internal static class BatchLinksEndpoint
         var results = new List<BatchItem>(paths.Count);
         foreach (var rawPath in paths)
         {
-            results.Add(await SignOneAsync(rawPath ?? "", method, context, resolver, signer, authorization));
+            results.Add(await SignOneAsync(rawPath ?? "", method, context, resolver, signer, authorization, limits));
         }
 
         return TypedResults.Json(new BatchResponse(results), BatchJson.Default.BatchResponse);
     }
 
     private static async Task<BatchItem> SignOneAsync(
-        string rawPath, string method, HttpContext context, DownloadPathResolver resolver, DownloadSigner signer, IAuthorizationService authorization)
+        string rawPath,
+        string method,
+        HttpContext context,
+        DownloadPathResolver resolver,
+        DownloadSigner signer,
+        IAuthorizationService authorization,
+        SigningRateLimits limits)
     {
         var separator = rawPath.IndexOf('?', StringComparison.Ordinal);
         var path = separator < 0 ? rawPath : rawPath[..separator];
@@ -65,6 +74,15 @@ internal static class BatchLinksEndpoint
             && !(await authorization.AuthorizeAsync(context.User, policy)).Succeeded)
         {
             return BatchItem.Failed(rawPath, StatusCodes.Status403Forbidden, "Forbidden", "The caller may not use this route.");
+        }
+
+        if (limits.Find(resolved.Route.RateLimitPolicy) is { } limit)
+        {
+            using var lease = limit.Acquire(CallerKey.From(context));
+            if (!lease.IsAcquired)
+            {
+                return BatchItem.Failed(rawPath, StatusCodes.Status429TooManyRequests, "Too many requests", $"Try again in {RateLimitRegistration.RetryAfterSeconds(lease)} s.");
+            }
         }
 
         var outcome = await signer.SignAsync(context, new DownloadRequest(resolved.Route, method, resolved.Path, resolved.Values, query, context.User));

@@ -9,6 +9,7 @@ namespace Gateway.Routing;
 /// <param name="ContentType">Default media type for the signed response, or null for the object's own.</param>
 /// <param name="CheckExists">Ask the store whether the object exists before redirecting to it.</param>
 /// <param name="Proxy">Stream the object through the gateway (for clients that cannot follow redirects) instead of redirecting.</param>
+/// <param name="RateLimitPolicy">The signing rate limit policy, or null when the route turned limiting off.</param>
 internal sealed record DownloadRoute(
     string RouteId,
     string StoreName,
@@ -17,4 +18,5 @@ internal sealed record DownloadRoute(
     string? Disposition = null,
     string? ContentType = null,
     bool CheckExists = false,
-    bool Proxy = false);
+    bool Proxy = false,
+    string? RateLimitPolicy = null);

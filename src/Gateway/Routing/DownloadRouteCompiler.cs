@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Configuration;
+using Gateway.RateLimiting;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Yarp.ReverseProxy.Configuration;
 
@@ -94,10 +95,24 @@ internal static class DownloadRouteCompiler
             errors.Add($"Metadata '{DownloadMetadata.Mode}' must be 'redirect' or 'proxy'.");
         }
 
+        var rateLimitPolicy = RateLimitPolicy(route, options.RateLimits);
+        if (rateLimitPolicy is { Length: > 0 } && !options.RateLimits.Policies.ContainsKey(rateLimitPolicy))
+        {
+            errors.Add($"RateLimiterPolicy must name a policy under Gateway:RateLimits:Policies, or be '{RateLimitOptions.Disable}'.");
+        }
+
         return errors.Count == 0 && template is not null
-            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists, Proxy: mode == "proxy")
+            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists, Proxy: mode == "proxy", rateLimitPolicy)
             : null;
     }
+
+    /// <summary>The route's own policy, the default when it names none, or null when it turns limiting off.</summary>
+    public static string? RateLimitPolicy(RouteConfig route, RateLimitOptions limits) => route.RateLimiterPolicy switch
+    {
+        null or "" => limits.DefaultPolicy,
+        var name when string.Equals(name, RateLimitOptions.Disable, StringComparison.OrdinalIgnoreCase) => null,
+        var name => name,
+    };
 
     private static HashSet<string> RouteParameters(RouteConfig route, List<string> errors)
     {

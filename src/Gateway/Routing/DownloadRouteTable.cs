@@ -25,14 +25,19 @@ internal sealed class DownloadRouteTable(IOptions<GatewayOptions> options)
     }
 }
 
-/// <summary>Rejects a configuration load (start-up or reload) whose download routes are invalid; YARP then keeps the last good one.</summary>
+/// <summary>
+/// Rejects a configuration load (start-up or reload) whose download routes are invalid; YARP then keeps the last good one.
+/// Gives download routes that name no rate limit policy the default one, so that signing is always limited unless a route says otherwise.
+/// </summary>
 internal sealed class DownloadRouteConfigFilter(IOptions<GatewayOptions> options) : IProxyConfigFilter
 {
     public ValueTask<ClusterConfig> ConfigureClusterAsync(ClusterConfig cluster, CancellationToken cancel) => new(cluster);
 
     public ValueTask<RouteConfig> ConfigureRouteAsync(RouteConfig route, ClusterConfig? cluster, CancellationToken cancel)
     {
-        DownloadRouteCompiler.Compile(route, options.Value);
-        return new(route);
+        var download = DownloadRouteCompiler.Compile(route, options.Value);
+        return new(download is { RateLimitPolicy: { } policy } && string.IsNullOrEmpty(route.RateLimiterPolicy)
+            ? route with { RateLimiterPolicy = policy }
+            : route);
     }
 }

@@ -23,6 +23,7 @@ internal static class ProxyRouteSettings
                 ClusterId = section["ClusterId"],
                 Order = int.TryParse(section["Order"], out var order) ? order : null,
                 AuthorizationPolicy = section["AuthorizationPolicy"],
+                RateLimiterPolicy = section["RateLimiterPolicy"],
                 Match = new RouteMatch { Path = section["Match:Path"] },
                 Metadata = metadata,
             };

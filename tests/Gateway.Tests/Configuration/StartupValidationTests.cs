@@ -40,6 +40,29 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task Start_BadRateLimits_ReportsEveryOneByName()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:RateLimits:DefaultPolicy"] = "missing",
+            ["Gateway:RateLimits:Policies:signing:PerSubject:Permits"] = "0",
+            ["Gateway:RateLimits:Policies:signing:PerClientIp:Period"] = "00:00:00.010",
+            ["Gateway:RateLimits:Policies:signing:PerClientIp:Burst"] = "1",
+            ["Gateway:RateLimits:Policies:empty:Unused"] = "x",
+            ["ReverseProxy:Routes:tenant-files:RateLimiterPolicy"] = "nowhere",
+        }));
+
+        var message = error.Message;
+        Assert.Contains("Gateway:RateLimits:DefaultPolicy", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:RateLimits:Policies:signing:PerSubject:Permits", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:RateLimits:Policies:signing:PerClientIp:Period", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:RateLimits:Policies:signing:PerClientIp:Burst", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:RateLimits:Policies:empty", message, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Routes:tenant-files", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("nowhere", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_JwtWithoutKeysOrAuthority_FailsNamingTheSection()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>

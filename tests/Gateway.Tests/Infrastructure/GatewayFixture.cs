@@ -52,6 +52,12 @@ public sealed class GatewayFixture : IAsyncLifetime
         ["ReverseProxy:Routes:public-api:Match:Path"] = "/api/public/{**rest}",
         ["ReverseProxy:Routes:private-api:ClusterId"] = "backend",
         ["ReverseProxy:Routes:private-api:Match:Path"] = "/api/private/{**rest}",
+
+        // The whole suite calls from one address as a handful of subjects; rate limits have their own tests.
+        ["Gateway:RateLimits:Policies:signing:PerSubject:Permits"] = "1000000",
+        ["Gateway:RateLimits:Policies:signing:PerSubject:Burst"] = "1000000",
+        ["Gateway:RateLimits:Policies:signing:PerClientIp:Permits"] = "1000000",
+        ["Gateway:RateLimits:Policies:signing:PerClientIp:Burst"] = "1000000",
     };
 
     public async Task DisposeAsync()

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gateway.Audit;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.RateLimiting;
+
+/// <summary>
+/// Signing is limited per subject and per client address with ASP.NET Core rate limiting, per route: 429 with
+/// Retry-After and problem+json once a bucket is empty. Buckets refill once an hour here, so nothing refills mid-test;
+/// each test uses its own subjects so that the tests sharing the gateway do not drain each other's buckets.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
+{
+    private const int Burst = 3;
+
+    private GatewayHost? _gateway;
+
+    private GatewayHost Gateway => _gateway!;
+
+    public async Task InitializeAsync()
+    {
+        var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
+        overrides["Gateway:RateLimits:Policies:signing:PerSubject:Permits"] = "1";
+        overrides["Gateway:RateLimits:Policies:signing:PerSubject:Period"] = "01:00:00";
+        overrides["Gateway:RateLimits:Policies:signing:PerSubject:Burst"] = $"{Burst}";
+        overrides["Gateway:RateLimits:Policies:signing:PerClientIp:Burst"] = "1000000";
+        overrides["Gateway:RateLimits:Policies:signing:PerClientIp:Permits"] = "1000000";
+        overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Permits"] = "1";
+        overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Period"] = "01:00:00";
+        overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Burst"] = $"{Burst}";
+        overrides["ReverseProxy:Routes:public-files:RateLimiterPolicy"] = "per-address";
+        overrides["ReverseProxy:Routes:user-files:RateLimiterPolicy"] = "Disable";
+        _gateway = await GatewayHost.StartAsync(overrides);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Subject_OverItsBurst_Gets429WithRetryAfter_WhileOthersOnTheSameAddressGoOn()
+    {
+        using var first = Gateway.CreateClient(TestTokens.For("rl-subject-1", "acme"));
+        for (var i = 0; i < Burst; i++)
+        {
+            using var allowed = await first.GetAsync($"/files/acme/limited/{i}.txt");
+            Assert.Equal(HttpStatusCode.Redirect, allowed.StatusCode);
+        }
+
+        using var limited = await first.GetAsync("/files/acme/limited/over.txt");
+        using var other = await Gateway.CreateClient(TestTokens.For("rl-subject-2", "acme")).GetAsync("/files/acme/limited/other.txt");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Null(limited.Headers.Location);
+        var retryAfter = Assert.Single(limited.Headers.GetValues("Retry-After"));
+        Assert.InRange(int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture), 1, 3600);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await limited.Content.ReadAsStringAsync());
+        Assert.Equal(429, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Subject_LimitCoversEveryDownloadRouteOfThePolicy()
+    {
+        using var client = Gateway.CreateClient(TestTokens.For("rl-subject-3", "acme"));
+        for (var i = 0; i < Burst; i++)
+        {
+            using var allowed = await client.GetAsync(i % 2 == 0 ? $"/files/acme/mixed/{i}.txt" : $"/cos/acme/mixed/{i}.txt");
+            Assert.Equal(HttpStatusCode.Redirect, allowed.StatusCode);
+        }
+
+        using var limited = await client.GetAsync("/cos/acme/mixed/over.txt");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientAddress_OverItsBurst_Gets429WhoeverAsks()
+    {
+        using var anonymous = Gateway.CreateClient();
+        for (var i = 0; i < Burst; i++)
+        {
+            using var allowed = await anonymous.GetAsync($"/public/logo-{i}.png");
+            Assert.Equal(HttpStatusCode.Redirect, allowed.StatusCode);
+        }
+
+        using var limited = await anonymous.GetAsync("/public/logo-over.png");
+        using var signedIn = await Gateway.CreateClient(TestTokens.For("rl-subject-4", "acme")).GetAsync("/public/logo-signed-in.png");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.Contains("Retry-After"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, signedIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Route_ThatDisablesLimiting_IsNotLimited()
+    {
+        using var client = Gateway.CreateClient(TestTokens.For("rl-subject-5", "acme"));
+        for (var i = 0; i < Burst * 3; i++)
+        {
+            using var response = await client.GetAsync($"/users/rl-subject-5/unlimited-{i}.txt");
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Batch_CountsOneSignaturePerLink()
+    {
+        using var client = Gateway.CreateClient(TestTokens.For("rl-subject-6", "acme"));
+        string[] paths = [.. Enumerable.Range(0, Burst + 2).Select(i => $"/files/acme/batch-limited/{i}.txt"), "/users/rl-subject-6/free.txt"];
+
+        using var response = await client.PostAsJsonAsync("/links", new { paths });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.All(results.Take(Burst), result => Assert.True(result.TryGetProperty("url", out _)));
+        Assert.All(results.Skip(Burst).Take(2), result => Assert.Equal(429, result.GetProperty("error").GetProperty("status").GetInt32()));
+        Assert.True(results[^1].TryGetProperty("url", out _), "A route that disables limiting is not limited in a batch either.");
+    }
+
+    [Fact]
+    public async Task Rejection_IsAudited()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GatewayTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var client = Gateway.CreateClient(TestTokens.For("rl-subject-7", "acme"));
+        for (var i = 0; i <= Burst; i++)
+        {
+            using var response = await client.GetAsync($"/files/acme/audited/{i}.txt");
+        }
+
+        var span = Assert.Single(spans, span => (string?)span.GetTagItem(AuditTags.UrlPath) == $"/files/acme/audited/{Burst}.txt");
+        Assert.Equal("deny", span.GetTagItem(AuditTags.Decision));
+        Assert.Equal("rate-limited", span.GetTagItem(AuditTags.Reason));
+        Assert.Equal("rl-subject-7", span.GetTagItem(AuditTags.Subject));
+    }
+}
