@@ -25,6 +25,8 @@ internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions) : ICon
 
         options.Authority = jwt.Authority?.ToString();
         options.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
+        options.RefreshOnIssuerKeyNotFound = true;
+        options.RefreshInterval = jwt.KeyRefreshInterval;
         options.MapInboundClaims = false;
         options.IncludeErrorDetails = false;
         options.TokenValidationParameters = new TokenValidationParameters

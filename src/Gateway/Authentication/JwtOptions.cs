@@ -26,6 +26,13 @@ internal sealed record JwtOptions
     [Required]
     public string? Audience { get; init; }
 
+    /// <summary>
+    /// The least time between two key refreshes that tokens with an unknown <c>kid</c> trigger, so a flood of them
+    /// cannot hammer the identity provider. Keys already fetched keep working while the provider is unreachable.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan KeyRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Tolerated clock difference, at most 30 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
