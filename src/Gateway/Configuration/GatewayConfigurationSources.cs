@@ -15,10 +15,14 @@ internal static class GatewayConfigurationSources
     /// <summary>The configuration key that holds the resolved folder, for files the gateway reads itself (rules).</summary>
     public const string ResolvedDirectoryKey = "Gateway:ConfigDirectory";
 
-    /// <summary>Adds the configuration folder's files to <paramref name="configuration"/> with reload on change.</summary>
-    public static void AddGatewayFiles(this ConfigurationManager configuration)
+    /// <summary>
+    /// Adds the configuration folder's files to <paramref name="configuration"/> with reload on change. A file removed
+    /// or broken later keeps its last good content (see the returned <see cref="LastGoodConfigurationFiles"/>).
+    /// </summary>
+    public static LastGoodConfigurationFiles AddGatewayFiles(this ConfigurationManager configuration)
     {
         var directory = ResolveDirectory(configuration[DirectoryVariable]);
+        var folder = new LastGoodConfigurationFiles(directory);
         var files = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).ToArray();
         for (var i = 0; i < files.Length; i++)
         {
@@ -27,7 +31,7 @@ internal static class GatewayConfigurationSources
             configuration.Sources.Insert(i, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
             {
                 Path = Path.GetFileName(files[i]),
-                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(directory),
+                FileProvider = folder,
                 Optional = false,
                 ReloadOnChange = true,
             });
@@ -37,6 +41,7 @@ internal static class GatewayConfigurationSources
         {
             InitialData = [new(ResolvedDirectoryKey, directory)],
         });
+        return folder;
     }
 
     /// <summary>Resolves <paramref name="path"/> against the configuration folder unless it is absolute.</summary>

@@ -9,6 +9,8 @@ internal static class LogEvents
     public const int PermanentKey = 1010;
     public const int CredentialsRefreshed = 1011;
     public const int CredentialsRefreshFailed = 1012;
+    public const int ConfigurationFileRemoved = 1100;
+    public const int ConfigurationFileRejected = 1101;
     public const int RulesLoaded = 1200;
     public const int RulesRejected = 1201;
     public const int RulesUnreadable = 1202;

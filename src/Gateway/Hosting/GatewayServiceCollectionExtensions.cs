@@ -21,8 +21,9 @@ internal static class GatewayServiceCollectionExtensions
     /// <summary>Adds configuration files, options with start-up validation, authentication, authorization, stores, audit and YARP.</summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        builder.Configuration.AddGatewayFiles();
         var services = builder.Services;
+        var configurationFiles = builder.Configuration.AddGatewayFiles();
+        services.AddSingleton(_ => configurationFiles); // created by the container, so disposed with the host
 
         // Request line, header and timeout limits are set deliberately in config/gateway.json (Kestrel:Limits).
         services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
@@ -75,6 +76,7 @@ internal static class GatewayServiceCollectionExtensions
     {
         // Every validator runs now, so bad configuration stops start-up with all its errors at once.
         StartupValidation.ThrowIfInvalid(app.Services);
+        app.Services.GetRequiredService<LastGoodConfigurationFiles>().UseLogger(app.Services.GetRequiredService<ILogger<LastGoodConfigurationFiles>>());
 
         app.UseExceptionHandler();
         var forwarded = app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value;

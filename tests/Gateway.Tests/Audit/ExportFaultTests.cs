@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -40,7 +39,12 @@ public sealed class ExportFaultTests(GatewayFixture fixture)
         meterListener.Start();
         using var client = gateway.CreateClient(TestTokens.For("fault-alice", "acme"));
 
-        // The collector is down: every request still answers at once.
+        // The collector is down: every request still answers at once (after one that warms up the new host's code paths).
+        using (var warmUp = await client.GetAsync("/files/acme/fault/warm-up.txt"))
+        {
+            Assert.Equal(HttpStatusCode.Found, warmUp.StatusCode);
+        }
+
         var slowest = TimeSpan.Zero;
         for (var i = 0; i < 20; i++)
         {
@@ -78,29 +82,5 @@ public sealed class ExportFaultTests(GatewayFixture fixture)
         }
 
         Assert.Fail(failure);
-    }
-}
-
-/// <summary>Keeps every formatted log message, to check what the gateway warns about.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _messages = new();
-
-    public IReadOnlyCollection<string> Messages => _messages;
-
-    public ILogger CreateLogger(string categoryName) => new Logger(_messages);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            messages.Enqueue(formatter(state, exception));
     }
 }

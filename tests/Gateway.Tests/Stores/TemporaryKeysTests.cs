@@ -1,5 +1,4 @@
 using System.Net;
-using Gateway.Tests.Audit;
 using Gateway.Tests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

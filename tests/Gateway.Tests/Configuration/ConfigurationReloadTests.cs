@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Configuration;
+
+/// <summary>
+/// A configuration file removed or broken while the gateway runs leaves the last good configuration in force, with
+/// an error logged; a good edit afterwards is still picked up.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLifetime
+{
+    private readonly CapturingLoggerProvider _logs = new();
+    private string _configDirectory = "";
+    private GatewayHost? _gateway;
+
+    private string ProxyJson => Path.Combine(_configDirectory, "proxy.json");
+
+    private string GatewayJson => Path.Combine(_configDirectory, "gateway.json");
+
+    public async Task InitializeAsync()
+    {
+        _configDirectory = TestConfiguration.CopyToTemporaryDirectory();
+        var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
+        overrides["GATEWAY_CONFIG_DIR"] = _configDirectory;
+        _gateway = await GatewayHost.StartAsync(overrides, services => services.AddSingleton<ILoggerProvider>(_logs));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        Directory.Delete(_configDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task ProxyFile_BrokenThenRemovedThenFixed_RoutesStayUntilTheGoodEdit()
+    {
+        var original = await File.ReadAllTextAsync(ProxyJson);
+        Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/a.txt"));
+
+        await File.WriteAllTextAsync(ProxyJson, "{ \"ReverseProxy\": { \"Routes\": ");
+        await WaitForLogAsync("The configuration file proxy.json was rejected; its last good version stays in force. Error: not valid JSON at line 1");
+        Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/b.txt"));
+
+        File.Delete(ProxyJson);
+        await WaitForLogAsync("The configuration file proxy.json was removed; its last good version stays in force.");
+        Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/c.txt"));
+
+        // A good edit is applied again: a new route appears.
+        var fixedSettings = JsonNode.Parse(original)!;
+        fixedSettings["ReverseProxy"]!["Routes"]!["reloaded-files"] = JsonNode.Parse("""
+            { "ClusterId": "demo-s3", "AuthorizationPolicy": "download", "Match": { "Path": "/reloaded/{tenant}/{**path}" },
+              "Metadata": { "Download.Store": "demo-s3", "Download.Key": "tenants/{tenant}/{path}" } }
+            """);
+        await File.WriteAllTextAsync(ProxyJson, fixedSettings.ToJsonString());
+        await WaitUntilAsync(async () => await StatusAsync("/reloaded/acme/d.txt") == HttpStatusCode.Found);
+        Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/e.txt"));
+    }
+
+    [Fact]
+    public async Task GatewayFile_WithDuplicateKeys_IsRejectedNamingTheKeyNotItsValue()
+    {
+        var original = await File.ReadAllTextAsync(GatewayJson);
+        var broken = original.Replace("\"Gateway\": {", "\"Gateway\": {\n    \"DefaultUrlLifetime\": \"00:01:00\",\n    \"DefaultUrlLifetime\": \"00:02:00\",", StringComparison.Ordinal);
+        Assert.NotEqual(original, broken);
+
+        await File.WriteAllTextAsync(GatewayJson, broken);
+        await WaitForLogAsync("The configuration file gateway.json was rejected");
+
+        Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/f.txt"));
+        var logged = Assert.Single(_logs.Messages, message => message.Contains("gateway.json was rejected", StringComparison.Ordinal));
+        Assert.Contains("Gateway:DefaultUrlLifetime", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("00:02:00", logged, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(GatewayJson, original);
+    }
+
+    [Fact]
+    public async Task BrokenFile_ErrorNeverQuotesItsContent()
+    {
+        var original = await File.ReadAllTextAsync(GatewayJson);
+        await File.WriteAllTextAsync(GatewayJson, original.Replace("\"demo-secret-not-a-real-key\"", "demo-secret-not-a-real-key", StringComparison.Ordinal));
+        await WaitForLogAsync("The configuration file gateway.json was rejected");
+
+        Assert.Equal(HttpStatusCode.Found, await StatusAsync("/cos/acme/reload/g.txt"));
+        Assert.DoesNotContain(_logs.Messages, message => message.Contains("demo-secret", StringComparison.Ordinal) || message.Contains("'d'", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(GatewayJson, original);
+    }
+
+    private async Task<HttpStatusCode> StatusAsync(string path)
+    {
+        using var client = _gateway!.CreateClient(TestTokens.For("alice", "acme"));
+        using var response = await client.GetAsync(path);
+        return response.StatusCode;
+    }
+
+    private Task WaitForLogAsync(string text) =>
+        WaitUntilAsync(() => Task.FromResult(_logs.Messages.Any(message => message.Contains(text, StringComparison.Ordinal))));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The condition did not hold within 10 seconds.");
+    }
+}
