@@ -43,7 +43,7 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
         var original = await File.ReadAllTextAsync(ProxyJson);
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/a.txt"));
 
-        await File.WriteAllTextAsync(ProxyJson, "{ \"ReverseProxy\": { \"Routes\": ");
+        await ReplaceAsync(ProxyJson, "{ \"ReverseProxy\": { \"Routes\": ");
         await WaitForLogAsync("The configuration file proxy.json was rejected; its last good version stays in force. Error: not valid JSON at line 1");
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/b.txt"));
 
@@ -57,9 +57,29 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
             { "ClusterId": "demo-s3", "AuthorizationPolicy": "download", "Match": { "Path": "/reloaded/{tenant}/{**path}" },
               "Metadata": { "Download.Store": "demo-s3", "Download.Key": "tenants/{tenant}/{path}" } }
             """);
-        await File.WriteAllTextAsync(ProxyJson, fixedSettings.ToJsonString());
+        await ReplaceAsync(ProxyJson, fixedSettings.ToJsonString());
         await WaitUntilAsync(async () => await StatusAsync("/reloaded/acme/d.txt") == HttpStatusCode.Found);
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/e.txt"));
+    }
+
+    [Fact]
+    public async Task RouteEdit_ThatYarpRefuses_KeepsTheLastGoodRoutesWhole()
+    {
+        var original = await File.ReadAllTextAsync(ProxyJson);
+        var edited = JsonNode.Parse(original)!;
+        var routes = edited["ReverseProxy"]!["Routes"]!;
+        routes["tenant-files"]!["Metadata"]!["Download.Store"] = "nowhere";
+        routes["added-files"] = JsonNode.Parse("""
+            { "ClusterId": "demo-s3", "AuthorizationPolicy": "download", "Match": { "Path": "/added/{tenant}/{**path}" },
+              "Metadata": { "Download.Store": "demo-s3", "Download.Key": "tenants/{tenant}/{path}" } }
+            """);
+
+        await ReplaceAsync(ProxyJson, edited.ToJsonString());
+        await WaitForLogAsync("Failed to apply the new config."); // YARP's error; the exception names the route
+
+        Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/h.txt"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync("/added/acme/h.txt"));
+        await ReplaceAsync(ProxyJson, original);
     }
 
     [Fact]
@@ -69,26 +89,34 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
         var broken = original.Replace("\"Gateway\": {", "\"Gateway\": {\n    \"DefaultUrlLifetime\": \"00:01:00\",\n    \"DefaultUrlLifetime\": \"00:02:00\",", StringComparison.Ordinal);
         Assert.NotEqual(original, broken);
 
-        await File.WriteAllTextAsync(GatewayJson, broken);
+        await ReplaceAsync(GatewayJson, broken);
         await WaitForLogAsync("The configuration file gateway.json was rejected");
 
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/f.txt"));
-        var logged = Assert.Single(_logs.Messages, message => message.Contains("gateway.json was rejected", StringComparison.Ordinal));
-        Assert.Contains("Gateway:DefaultUrlLifetime", logged, StringComparison.Ordinal);
-        Assert.DoesNotContain("00:02:00", logged, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(GatewayJson, original);
+        var logged = _logs.Messages.Where(message => message.Contains("gateway.json was rejected", StringComparison.Ordinal)).ToList();
+        Assert.Contains(logged, message => message.Contains("Gateway:DefaultUrlLifetime", StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, message => message.Contains("00:02:00", StringComparison.Ordinal));
+        await ReplaceAsync(GatewayJson, original);
     }
 
     [Fact]
     public async Task BrokenFile_ErrorNeverQuotesItsContent()
     {
         var original = await File.ReadAllTextAsync(GatewayJson);
-        await File.WriteAllTextAsync(GatewayJson, original.Replace("\"demo-secret-not-a-real-key\"", "demo-secret-not-a-real-key", StringComparison.Ordinal));
+        await ReplaceAsync(GatewayJson, original.Replace("\"demo-secret-not-a-real-key\"", "demo-secret-not-a-real-key", StringComparison.Ordinal));
         await WaitForLogAsync("The configuration file gateway.json was rejected");
 
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/cos/acme/reload/g.txt"));
         Assert.DoesNotContain(_logs.Messages, message => message.Contains("demo-secret", StringComparison.Ordinal) || message.Contains("'d'", StringComparison.Ordinal));
-        await File.WriteAllTextAsync(GatewayJson, original);
+        await ReplaceAsync(GatewayJson, original);
+    }
+
+    /// <summary>Replaces a file whole, as deployments do (write aside, then rename), so no half-written file is ever read.</summary>
+    private static async Task ReplaceAsync(string path, string content)
+    {
+        var aside = path + ".new";
+        await File.WriteAllTextAsync(aside, content);
+        File.Move(aside, path, overwrite: true);
     }
 
     private async Task<HttpStatusCode> StatusAsync(string path)
