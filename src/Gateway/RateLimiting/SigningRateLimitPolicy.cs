@@ -11,6 +11,7 @@ namespace Gateway.RateLimiting;
 internal sealed class SigningRateLimitPolicy : IRateLimiterPolicy<CallerKey>, IDisposable
 {
     private readonly PartitionedRateLimiter<CallerKey> _limiter;
+    private readonly Func<CallerKey, RateLimiter> _createCallerLimiter;
 
     public SigningRateLimitPolicy(string name, RateLimitPolicyOptions options)
     {
@@ -24,6 +25,7 @@ internal sealed class SigningRateLimitPolicy : IRateLimiterPolicy<CallerKey>, ID
                 ? RateLimitPartition.GetTokenBucketLimiter(caller.ClientAddress, _ => ToLimiterOptions(bucket))
                 : RateLimitPartition.GetNoLimiter(""));
         _limiter = PartitionedRateLimiter.CreateChained(bySubject, byAddress);
+        _createCallerLimiter = caller => new CallerLimiter(_limiter, caller);
     }
 
     /// <summary>The policy's name, which routes use.</summary>
@@ -33,7 +35,7 @@ internal sealed class SigningRateLimitPolicy : IRateLimiterPolicy<CallerKey>, ID
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
 
     public RateLimitPartition<CallerKey> GetPartition(HttpContext httpContext) =>
-        RateLimitPartition.Get(CallerKey.From(httpContext), caller => new CallerLimiter(_limiter, caller));
+        RateLimitPartition.Get(CallerKey.From(httpContext), _createCallerLimiter);
 
     /// <summary>Takes one token for <paramref name="caller"/> from both buckets, or returns a lease that says why not.</summary>
     public RateLimitLease Acquire(CallerKey caller) => _limiter.AttemptAcquire(caller);

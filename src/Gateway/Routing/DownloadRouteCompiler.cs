@@ -96,7 +96,8 @@ internal static class DownloadRouteCompiler
         }
 
         var rateLimitPolicy = RateLimitPolicy(route, options.RateLimits);
-        if (rateLimitPolicy is { Length: > 0 } && !options.RateLimits.Policies.ContainsKey(rateLimitPolicy))
+        // A missing default policy is reported once, for Gateway:RateLimits:DefaultPolicy; here only the route's own choice.
+        if (route.RateLimiterPolicy is { Length: > 0 } && rateLimitPolicy is not null && !options.RateLimits.Policies.ContainsKey(rateLimitPolicy))
         {
             errors.Add($"RateLimiterPolicy must name a policy under Gateway:RateLimits:Policies, or be '{RateLimitOptions.Disable}'.");
         }

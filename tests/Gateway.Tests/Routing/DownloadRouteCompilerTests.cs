@@ -38,6 +38,38 @@ public sealed class DownloadRouteCompilerTests
         Assert.Equal("tenants/{tenant}/{path}", route.KeyTemplate.Text);
     }
 
+    [Theory]
+    [InlineData(null, "signing")]
+    [InlineData("", "signing")]
+    [InlineData("strict", "strict")]
+    [InlineData("Disable", null)]
+    [InlineData("disable", null)]
+    public void Compile_RateLimiterPolicy_IsTheRoutesOwnTheDefaultOrNone(string? configured, string? expected)
+    {
+        var options = Options with
+        {
+            RateLimits = new() { Policies = new() { ["signing"] = new(), ["strict"] = new() } },
+        };
+        var route = Route(new() { [DownloadMetadata.Store] = "s3", [DownloadMetadata.KeyTemplate] = "tenants/{tenant}/{path}" }) with
+        {
+            RateLimiterPolicy = configured,
+        };
+
+        Assert.Equal(expected, DownloadRouteCompiler.Compile(route, options)!.RateLimitPolicy);
+    }
+
+    [Fact]
+    public void Validate_UnknownRateLimiterPolicy_IsAnError()
+    {
+        var route = Route(new() { [DownloadMetadata.Store] = "s3", [DownloadMetadata.KeyTemplate] = "tenants/{tenant}/{path}" }) with
+        {
+            RateLimiterPolicy = "nowhere",
+        };
+
+        var error = Assert.Single(DownloadRouteCompiler.Validate(route, Options));
+        Assert.StartsWith("RateLimiterPolicy must name a policy", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Compile_NoLifetime_UsesDefault() =>
         Assert.Equal(Options.DefaultUrlLifetime, DownloadRouteCompiler.Compile(Route(new()
