@@ -12,7 +12,7 @@ namespace Gateway.Signing.Tests.Properties;
 /// </summary>
 public sealed partial class EncoderPropertyTests
 {
-    private const int Iterations = 2000;
+    private const int Iterations = 4000;
 
     // Texts on both sides of the transcoder's 2048-byte stack buffer, with the hostile part before or after the boundary.
     private static readonly Gen<string> TextAroundStackBuffer = Gen.Frequency<string>(

@@ -14,7 +14,7 @@ namespace Gateway.Signing.Tests.Properties;
 /// </summary>
 public sealed partial class SignerPropertyTests
 {
-    private const int Iterations = 1500;
+    private const int Iterations = 3000;
     private const string Cos = "cos";
     private const string SigV4 = "sigv4";
     private const string Disposition = "response-content-disposition";

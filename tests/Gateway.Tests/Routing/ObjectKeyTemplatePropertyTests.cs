@@ -20,7 +20,7 @@ namespace Gateway.Tests.Routing;
 /// </summary>
 public sealed partial class ObjectKeyTemplatePropertyTests
 {
-    private const int Iterations = 3000;
+    private const int Iterations = 5000;
     private const string TenantTemplate = "tenants/{tenant}/{path}";
 
     private static readonly string[] s_names = ["tenant", "path", "p0", "p1"];
