@@ -69,6 +69,19 @@ internal sealed class SigningEndpoint
         }
 
         string origin = scheme + SchemeSeparator + host;
+
+        // Clients send the host and path a URL parser makes of the URL, so they must be exactly what is signed. The
+        // character check alone lets through upper case (lower-cased by parsers), empty labels (no host at all) and a
+        // path-style bucket "." or ".." (removed as a dot segment).
+        if (!Uri.TryCreate(origin + pathPrefix, UriKind.Absolute, out Uri? signed)
+            || !string.Equals(signed.Authority, host, StringComparison.Ordinal)
+            || !string.Equals(signed.AbsolutePath, pathPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"{nameof(StoreAddress)}.{nameof(StoreAddress.Bucket)} and .{nameof(StoreAddress.Region)} must form a host name and path that URLs keep as they are: lower case in a host, no empty label, and not '.' or '..' as a path-style bucket.",
+                nameof(address));
+        }
+
         if (address.PublicBaseUrl is not null)
         {
             if (!IsOrigin(address.PublicBaseUrl))

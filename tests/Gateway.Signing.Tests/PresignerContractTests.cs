@@ -222,6 +222,51 @@ public sealed class PresignerContractTests
         Assert.Empty(mismatches);
     }
 
+    public static TheoryData<string, string, string?, bool> KindsAndAddressesUrlsWouldChange
+    {
+        get
+        {
+            var data = new TheoryData<string, string, string?, bool>();
+            foreach (string kind in new[] { Cos, SigV4 })
+            {
+                data.Add(kind, "ExampleBucket", null, false); // a parser lower-cases the host, so the signed host is not sent
+                data.Add(kind, "a..b", null, false); // an empty label: no valid host
+                data.Add(kind, ".bucket", "https://minio.example.com", false);
+                data.Add(kind, "bucket", "http://[::1]:9000", false); // "bucket.[::1]" is no host
+                data.Add(kind, "..", "http://127.0.0.1:9000", true); // "/../key" resolves to "/key"
+                data.Add(kind, ".", "http://127.0.0.1:9000", true);
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(KindsAndAddressesUrlsWouldChange))]
+    public void Constructor_AddressAUrlParserWouldChange_ThrowsArgumentExceptionNamingTheSettings(
+        string kind, string bucket, string? endpoint, bool pathStyle)
+    {
+        StoreAddress address = s_address with
+        {
+            Bucket = bucket,
+            Endpoint = endpoint is null ? null : new Uri(endpoint),
+            ForcePathStyle = pathStyle,
+        };
+
+        ArgumentException exception = Assert.Throws<ArgumentException>(() => Create(kind, address));
+
+        Assert.Contains("StoreAddress.Bucket", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Constructor_UpperCaseBucketInPathStyle_IsKeptInThePath(string kind)
+    {
+        StoreAddress address = s_address with { Bucket = "LegacyBucket", Endpoint = new Uri("http://127.0.0.1:9000"), ForcePathStyle = true };
+
+        Assert.StartsWith("http://127.0.0.1:9000/LegacyBucket/tenants/", Create(kind, address).Presign(Request(), TestCredentials.Permanent), StringComparison.Ordinal);
+    }
+
     private static PresignRequest Request() => new("GET", Key, s_signedAt, s_expiresIn);
 
     private static IPresigner Create(string kind, StoreAddress address) => kind switch

@@ -22,9 +22,15 @@ internal sealed class DownloadPathResolver
             .Select(pair => (pair.Config, pair.Route!, new TemplateMatcher(new RouteTemplate(RoutePatternFactory.Parse(pair.Config.Match.Path!)), []))),];
     }
 
-    /// <summary>Resolves a raw (percent-encoded) path, decoding it once as Kestrel does.</summary>
+    /// <summary>Resolves a raw (percent-encoded) path, decoding it once as Kestrel does; null when no download route is reached.</summary>
     public ResolvedDownload? Resolve(string rawPath)
     {
+        // Kestrel answers 400 to a path with an encoded NUL before routing; PathString would throw instead.
+        if (rawPath.Contains("%00", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         var path = PathString.FromUriComponent(rawPath.StartsWith('/') ? rawPath : "/" + rawPath);
         foreach (var (config, route, matcher) in _routes)
         {

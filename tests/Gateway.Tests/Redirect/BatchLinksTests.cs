@@ -81,4 +81,18 @@ public sealed class BatchLinksTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, delete.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
     }
+
+    [Fact]
+    public async Task Batch_PathWithEncodedNul_FailsAloneAndTheOthersAreSigned()
+    {
+        using var client = fixture.Gateway.CreateClient(TestTokens.For("alice", "acme"));
+
+        using var response = await client.PostAsJsonAsync("/links", new { paths = new[] { "/files/acme/a%00b.pdf", "/files/acme/batch/a.pdf" } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(404, results[0].GetProperty("error").GetProperty("status").GetInt32());
+        Assert.True(results[1].TryGetProperty("url", out _));
+    }
 }
