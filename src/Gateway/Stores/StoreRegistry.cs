@@ -44,10 +44,27 @@ internal sealed partial class StoreRegistry : IDisposable
             .Select(route => DownloadRouteCompiler.Compile(route, options.Value))
             .OfType<DownloadRoute>()
             .ToList();
-        _stores = options.Value.Stores.ToFrozenDictionary(
-            pair => pair.Key,
-            pair => Create(pair.Key, pair.Value, LeastPrivilegePolicy.Prefixes(pair.Key, routes)),
-            StringComparer.Ordinal);
+        var stores = new Dictionary<string, Store>(StringComparer.Ordinal);
+        var failures = new List<string>();
+        foreach (var (name, store) in options.Value.Stores)
+        {
+            try
+            {
+                stores[name] = Create(name, store, LeastPrivilegePolicy.Prefixes(name, routes));
+            }
+            catch (ArgumentException ex)
+            {
+                // The signing library names what is wrong in its own terms (never a value); say which store it is.
+                failures.Add($"{GatewayOptions.SectionName}:Stores:{name}: {ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal)}");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), failures);
+        }
+
+        _stores = stores.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>All stores.</summary>

@@ -40,6 +40,18 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task Start_BucketThatUrlsWouldChange_FailsNamingTheStore()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Stores:demo-cos:Bucket"] = "Upper-1250000000",
+        }));
+
+        Assert.Contains("Gateway:Stores:demo-cos", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Upper-1250000000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_BadRateLimits_ReportsEveryOneByName()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
