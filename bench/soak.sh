@@ -11,7 +11,7 @@
 #      WARMUP and WARMUP_REQUESTS (the same mix first, for at least that many seconds and responses; checked
 #      too, not counted), SEGMENT (s per wrk run),
 #      CONNECTIONS (wrk -c), MAX_GROWTH_PCT and MAX_SLOPE_MB (the memory rule, below),
-#      MAX_MINUTES (the soak phase fails past this), GATEWAY_ARGS (extra gateway command-line arguments,
+#      MAX_MINUTES (the warm-up, and the soak, fail past this), GATEWAY_ARGS (extra gateway command-line arguments,
 #      split on spaces: the hook for generous rate limits), COUNTERS (auto: GC heap figures from
 #      dotnet-counters, installed into the temp folder when not on PATH, skipped if that fails; 0: off),
 #      SOAK_PORT (18094), GATEWAY_REF, SERVER_CPUS / LOAD_CPUS (0 and 1), KEEP_TMP=1.
@@ -19,8 +19,8 @@
 # of the soak, and the least-squares slope of RSS against requests over the second half of the soak must not
 # exceed MAX_SLOPE_MB MB per 100,000 requests (2; judged on soaks of 200,000 requests or more).
 # Exit status: non-zero when a build or the start fails, on any wrong response, unknown response, socket
-# error or timeout (warm-up included), when the memory rule is broken, or past MAX_MINUTES. The report is
-# written to bench/results/soak-<UTC timestamp>.md (and the samples to .tsv) in every case but the first.
+# error or timeout (warm-up included), when the memory rule is broken, or past MAX_MINUTES. Once the soak
+# phase has run, the report goes to bench/results/soak-<UTC timestamp>.md and the samples to a .tsv beside it.
 set -euo pipefail
 export LC_ALL=C   # a '.' in $EPOCHREALTIME and in printf's numbers
 
