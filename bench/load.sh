@@ -28,32 +28,10 @@ CONNECTIONS=32
 
 GATEWAY_PORT=18080 NGINX_PORT=18081 KESTREL_PORT=18082 NODE_PORT=18083
 
-tmp=''
-server_pids=()   # each server runs in its own session: its PID is also its process-group id
-step_pid=''      # the build or wrk running right now (see bounded)
-notes=()         # lines printed under the table (skipped peers and the like)
-
-log() { printf '[load] %s\n' "$*" >&2; }
-die() { printf '[load] ERROR: %s\n' "$*" >&2; exit 1; }
-
-# Kills every server this script started (the whole process group, so `dotnet run`'s child and
-# nginx's worker go too), then removes the temp folder. Runs on any exit, error or Ctrl-C.
-cleanup() {
-  local status=$? pid i
-  set +e
-  trap - EXIT INT TERM
-  [[ -n $step_pid ]] && kill -TERM "$step_pid" 2>/dev/null
-  for pid in "${server_pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for pid in "${server_pids[@]}"; do
-    for ((i = 0; i < 50; i++)); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ -n $tmp && -d $tmp ]]; then
-    if [[ ${KEEP_TMP:-0} == 1 ]]; then log "kept $tmp"; else rm -rf "$tmp"; fi
-  fi
-  exit "$status"
-}
+BENCH_NAME=load
+# log, die, the exit trap that kills every server's process group, bounded, build_step, start_server,
+# wait_port, cpu_busy, and publishing the gateway and minting its token.
+source "$repo/bench/lib/common.sh"
 
 check_settings() {
   local v
@@ -67,29 +45,7 @@ check_settings() {
 }
 
 # wrk and nginx come from Debian packages when missing; node/npm are optional (the Node peer is skipped).
-ensure_tools() {
-  local missing=()
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v nginx >/dev/null || missing+=(nginx-light)
-  command -v taskset >/dev/null || missing+=(util-linux)
-  command -v curl >/dev/null || missing+=(curl)
-  if ((${#missing[@]})); then
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-  command -v dotnet >/dev/null || die "dotnet not found"
-}
-
-# A server already on one of our ports would be measured instead of ours.
-check_ports_free() {
-  local port
-  for port in "$GATEWAY_PORT" "$NGINX_PORT" "$KESTREL_PORT" "$NODE_PORT"; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      die "127.0.0.1:$port is already in use; stop whatever listens there first"
-    fi
-  done
-}
+ensure_tools() { ensure_commands wrk:wrk nginx:nginx-light taskset:util-linux curl:curl; }
 
 # Copies a read-only peer into the temp folder (dotnet and npm write into the project folder).
 copy_peer() {
@@ -97,50 +53,6 @@ copy_peer() {
   mkdir -p "$tmp/$name"
   cp -R "$peers/$name/." "$tmp/$name/"
   chmod -R u+w "$tmp/$name"
-}
-
-# bounded SECS OUTFILE CMD... : runs CMD with a time limit, output to OUTFILE. In the background and
-# waited for, so that Ctrl-C or TERM reaches the trap at once and cleanup can stop the step.
-bounded() {
-  local secs=$1 out=$2 status=0; shift 2
-  timeout "$secs" "$@" >"$out" 2>&1 &
-  step_pid=$!
-  wait "$step_pid" || status=$?
-  step_pid=''
-  return "$status"
-}
-
-# Runs a build step (5 min at most); its output is shown only when it fails.
-build_step() {
-  local what=$1 logfile=$2; shift 2
-  log "$what"
-  if ! bounded 300 "$logfile" "$@"; then
-    tail -n 30 "$logfile" >&2
-    return 1
-  fi
-}
-
-# start_server NAME DIR CMD... : runs CMD in DIR, pinned to the server cores, in its own session.
-start_server() {
-  local name=$1 dir=$2; shift 2
-  (cd "$dir" && exec setsid taskset -c "$SERVER_CPUS" "$@") >"$tmp/$name.log" 2>&1 &
-  server_pids+=("$!")
-  eval "${name//-/_}_pid=$!"
-}
-
-# wait_port NAME PORT: bounded wait (30 s) for the port to accept connections, failing early if the server died.
-wait_port() {
-  local name=$1 port=$2 pidvar="${1//-/_}_pid" i
-  for ((i = 0; i < 120; i++)); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-    if ! kill -0 "${!pidvar}" 2>/dev/null; then
-      tail -n 30 "$tmp/$name.log" >&2
-      die "$name exited before listening on $port"
-    fi
-    sleep 0.25
-  done
-  tail -n 30 "$tmp/$name.log" >&2
-  die "$name is not listening on 127.0.0.1:$port after 30 s"
 }
 
 # --- the routes ---------------------------------------------------------------------------------
@@ -207,24 +119,6 @@ end
 LUA
 }
 
-# Prints the share of all CPUs (%) busy over one second: other work on the machine (a concurrent
-# build or benchmark) lowers every figure, and the ratios too since it hits the routes unevenly.
-cpu_busy() {
-  local a b
-  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
-  sleep 1
-  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; all = busy + y[2] - x[2]
-    printf "%.0f\n", (all > 0 ? 100 * busy / all : 0) }'
-}
-
-warn_busy() {
-  if (($1 > 10)); then
-    notes+=("the CPUs were $1% busy with other work $2: figures may be low and ratios skewed")
-    log "WARNING: ${notes[-1]}"
-  fi
-}
-
 # Other work DURING a measurement is caught by accounting: every CPU tick the machine spent busy
 # (user, nice, system, irq, softirq) minus the ticks of our servers' process groups and of wrk is
 # someone else's. On a quiet machine the difference is within a few ticks.
@@ -254,31 +148,14 @@ other_cpu() {
 # --- main ---------------------------------------------------------------------------------------
 check_settings
 ensure_tools
-check_ports_free
-tmp=$(mktemp -d)
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+check_ports_free "$GATEWAY_PORT" "$NGINX_PORT" "$KESTREL_PORT" "$NODE_PORT"
+bench_start
 write_lua
 
-# The gateway's sources: the work tree by default, or a commit unpacked into the temp folder
-# (a fixed snapshot, immune to edits in progress in the work tree).
-gateway_src=$repo
-gateway_desc="work tree at $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')"
-[[ -n $(git -C "$repo" status --porcelain -- src config 2>/dev/null) ]] && gateway_desc+=" + uncommitted changes in src/ or config/"
-if [[ -n ${GATEWAY_REF:-} ]]; then
-  mkdir -p "$tmp/src"
-  git -C "$repo" archive --format=tar "$GATEWAY_REF" | tar -x -C "$tmp/src" || die "git archive $GATEWAY_REF failed"
-  gateway_src=$tmp/src
-  gateway_desc="commit $(git -C "$repo" rev-parse --short "$GATEWAY_REF")"
-fi
-
+# The gateway's sources: the work tree by default, or GATEWAY_REF unpacked into the temp folder.
+gateway_sources "$repo"
 # Build everything before any server starts, so no build competes with a measurement.
-# --artifacts-path keeps this publish out of src/*/obj, which other builds of the work tree use;
-# --disable-build-servers leaves no MSBuild/Roslyn server running after the script.
-build_step "publishing the gateway (Release)" "$tmp/publish.log" \
-  dotnet publish "$gateway_src/src/Gateway/Gateway.csproj" -c Release -o "$tmp/gateway" --artifacts-path "$tmp/artifacts" --disable-build-servers \
-  || die "dotnet publish failed"
+publish_gateway
 copy_peer kestrel-302
 build_step "building kestrel-302 (Release)" "$tmp/kestrel-build.log" \
   dotnet build "$tmp/kestrel-302" -c Release --disable-build-servers || die "kestrel-302 build failed"
@@ -302,8 +179,8 @@ fi
 
 # The gateway reads config/ from the same sources; Warning level so that logging does not dominate.
 export GATEWAY_CONFIG_DIR="$gateway_src/config"
-gateway_token=$(dotnet "$tmp/gateway/Gateway.dll" token --sub bench --claim tenant=acme \
-  --claim scope=storage:read --lifetime 02:00:00) || die "minting the gateway token failed"
+gateway_token=$(mint_gateway_token --sub bench --claim tenant=acme --claim scope=storage:read --lifetime 02:00:00) \
+  || die "minting the gateway token failed"
 node_token=''
 [[ $node_ok == yes ]] && node_token=$(tr -d '\n' <"$tmp/node/keys/token-hs256.txt")
 
