@@ -189,14 +189,7 @@ busy_before=$(cpu_busy)
 warn_busy "$busy_before" "before the servers started"
 
 log "starting servers on core(s) $SERVER_CPUS"
-# All load comes from one subject on one address: the signing limits are raised far above it, so the limiter still
-# runs on every request but never rejects one.
-unlimited=()
-for bucket in PerSubject PerClientIp; do
-  unlimited+=("Gateway__RateLimits__Policies__signing__${bucket}__Permits=1000000000"
-              "Gateway__RateLimits__Policies__signing__${bucket}__Burst=1000000000")
-done
-start_server gateway "$tmp" env Logging__LogLevel__Default=Warning "${unlimited[@]}" \
+start_server gateway "$tmp" env Logging__LogLevel__Default=Warning "${signing_limits_far_above_load[@]}" \
   dotnet "$tmp/gateway/Gateway.dll" --urls "http://127.0.0.1:$GATEWAY_PORT"
 start_server nginx "$tmp/nginx" nginx -p "$tmp/nginx/" -c nginx.conf -g 'worker_processes 1;'
 start_server kestrel-302 "$tmp/kestrel-302" env PEER_PORT=$KESTREL_PORT dotnet run -c Release --no-build
