@@ -1,0 +1,67 @@
+using Gateway.RateLimiting;
+
+namespace Gateway.Tests.RateLimiting;
+
+/// <summary>The policy's two buckets on their own: both must have a token, and tokens come back with time.</summary>
+public sealed class SigningRateLimitPolicyTests
+{
+    [Fact]
+    public void Subject_And_Address_EachHaveTheirOwnBucket()
+    {
+        using var policy = new SigningRateLimitPolicy("p", new RateLimitPolicyOptions
+        {
+            PerSubject = new TokenBucketOptions { Permits = 1, Period = TimeSpan.FromHours(1), Burst = 2 },
+            PerClientIp = new TokenBucketOptions { Permits = 1, Period = TimeSpan.FromHours(1), Burst = 3 },
+        });
+
+        Assert.True(Acquired(policy, new("alice", "192.0.2.1")));
+        Assert.True(Acquired(policy, new("alice", "192.0.2.2")));
+        Assert.False(Acquired(policy, new("alice", "192.0.2.3")), "alice's bucket is empty, whatever her address");
+        Assert.True(Acquired(policy, new("bob", "192.0.2.1")));
+        Assert.True(Acquired(policy, new(null, "192.0.2.1")), "an anonymous caller has only the address bucket");
+        Assert.False(Acquired(policy, new("carol", "192.0.2.1")), "192.0.2.1's bucket is empty, whoever asks");
+    }
+
+    [Fact]
+    public async Task Tokens_ComeBackEveryPeriod()
+    {
+        using var policy = new SigningRateLimitPolicy("p", new RateLimitPolicyOptions
+        {
+            PerSubject = new TokenBucketOptions { Permits = 1, Period = TimeSpan.FromMilliseconds(200), Burst = 1 },
+        });
+        var caller = new CallerKey("alice", "192.0.2.1");
+        Assert.True(Acquired(policy, caller));
+        Assert.False(Acquired(policy, caller));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!Acquired(policy, caller))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No token came back within 10 seconds.");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public void Rejection_SaysWhenToRetry()
+    {
+        using var policy = new SigningRateLimitPolicy("p", new RateLimitPolicyOptions
+        {
+            PerClientIp = new TokenBucketOptions { Permits = 1, Period = TimeSpan.FromSeconds(30), Burst = 1 },
+        });
+        var caller = new CallerKey("alice", "192.0.2.1");
+        using (policy.Acquire(caller))
+        {
+        }
+
+        using var rejected = policy.Acquire(caller);
+
+        Assert.False(rejected.IsAcquired);
+        Assert.Equal("30", RateLimitRegistration.RetryAfterSeconds(rejected));
+    }
+
+    private static bool Acquired(SigningRateLimitPolicy policy, CallerKey caller)
+    {
+        using var lease = policy.Acquire(caller);
+        return lease.IsAcquired;
+    }
+}
