@@ -137,7 +137,10 @@ warn_busy "$busy_before" "before the gateway started"
 
 log "starting the gateway on core(s) $SERVER_CPUS, port $SOAK_PORT${GATEWAY_ARGS:+, with GATEWAY_ARGS}"
 # Warning level, as in load.sh: a log line per request would measure the console.
+# Each request's number travels in its traceparent, which the gateway echoes as a problem's traceId only when it
+# trusts callers' trace context (off by default, on here: the soak is the only caller).
 start_server gateway "$tmp" env Logging__LogLevel__Default=Warning "${signing_limits_far_above_load[@]}" \
+  Gateway__Audit__TrustIncomingTraceContext=true \
   dotnet "$tmp/gateway/Gateway.dll" --urls "http://127.0.0.1:$SOAK_PORT" "${gateway_args[@]}"
 wait_port gateway "$SOAK_PORT"
 # setsid, taskset and env exec one another, so the group leader is the gateway process itself.

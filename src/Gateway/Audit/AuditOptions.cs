@@ -8,4 +8,10 @@ internal sealed record AuditOptions
 
     /// <summary>Claim types recorded on each audit record as <c>gateway.claim.&lt;type&gt;</c>, besides <c>sub</c>.</summary>
     public List<string> Claims { get; init; } = ["tenant"];
+
+    /// <summary>
+    /// Continue the trace a caller's <c>traceparent</c> names. Off by default: turn it on only when every caller is
+    /// trusted, such as a proxy or service mesh in front of the gateway that sets the header itself.
+    /// </summary>
+    public bool TrustIncomingTraceContext { get; init; }
 }

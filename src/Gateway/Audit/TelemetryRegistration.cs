@@ -26,6 +26,15 @@ internal static class TelemetryRegistration
         services.AddSingleton<GatewayTelemetry>();
         services.AddSingleton<DownloadAudit>();
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
+        if (!configuration.GetValue<bool>($"{AuditOptions.SectionName}:{nameof(AuditOptions.TrustIncomingTraceContext)}"))
+        {
+            // ASP.NET Core starts each request's activity with the propagator it finds here.
+            services.AddSingleton<System.Diagnostics.DistributedContextPropagator, UntrustedTraceContext>();
+        }
+
+        // The ASP.NET Core instrumentation reads incoming headers again unless the default propagator is plain W3C
+        // trace context; with it, the request's activity (trusted or not, as above) is the only parent.
+        OpenTelemetry.Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.TraceContextPropagator());
 
         var exporting = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = services.AddOpenTelemetry()
