@@ -10,6 +10,9 @@ internal static class SecretScan
     /// <summary>The shared gateway's S3 secret: s3rver checks the key id, not signatures, so any value works and can be searched for.</summary>
     public static readonly string S3Secret = "scan-secret-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>What every <see cref="Canary"/> value starts with.</summary>
+    public const string CanaryPrefix = "never-echo-";
+
     private static readonly string[] Forbidden =
     [
         S3Secret,
@@ -18,6 +21,7 @@ internal static class SecretScan
         "eyJhbGci",                             // the start of every bearer token the tests mint
         "gateway.session=",
         "Bearer ey",                            // an Authorization header value (a user agent may say "Jwt Bearer handler")
+        CanaryPrefix,                           // cookies and garbage tokens tests send
     ];
 
     // Signed-URL parameters with a value. ASP.NET Core's instrumentation may record a store's own request query
@@ -25,6 +29,9 @@ internal static class SecretScan
     private static readonly Regex SignedUrlValue = new(
         "(X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|q-signature|q-ak|x-cos-security-token)=(?!Redacted)[^&\\s]",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    /// <summary>A unique value for a test to send as a cookie or token: the scan forbids it in telemetry, and so may the test in answers.</summary>
+    public static string Canary(string label) => $"{CanaryPrefix}{label}-{Guid.NewGuid():N}";
 
     /// <summary>Every OTLP request body the collector received, as text (protobuf keeps strings as UTF-8).</summary>
     public static string Exported(WireMockServer collector) =>

@@ -1,0 +1,124 @@
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Hardening;
+
+/// <summary>
+/// Hostile input against the real gateway, one case per row, each with the one safe answer expected: exact status,
+/// never a 5xx, a redirect only into the configured store under the route's key prefix, and no secret in any answer.
+/// Requests go over a plain socket, so every byte of the path and headers arrives as written.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class BadInputTests(GatewayFixture fixture)
+{
+    private const string Q3 = "/files/acme/reports/q3.pdf";
+
+    // Built on first use, not at discovery, so the tokens in it are fresh when the cases run.
+    private static readonly Lazy<Dictionary<string, BadInputCase>> Table = new(() => Cases().ToDictionary(c => c.Name, StringComparer.Ordinal));
+
+    public static TheoryData<string> Names() => [.. Cases().Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Request_BadInput_AnswersExactlyTheSafeResult(string name)
+    {
+        var @case = Table.Value[name];
+
+        var exchange = await RawHttp.SendAsync(fixture.Gateway.Address, @case.ToRequest(fixture.Gateway.Address), @case.Method);
+
+        SafeAnswer.Check(@case, exchange, fixture.S3rver.Endpoint);
+    }
+
+    private static SignedTarget Acme(string key) => new(StoreEndpoint.S3, "tenants/acme/", key);
+
+    private static IEnumerable<BadInputCase> Cases()
+    {
+        var alice = TestTokens.For("alice", "acme");
+        return
+        [
+            .. Traversal(alice),
+            .. OpenRedirects(alice),
+        ];
+    }
+
+    /// <summary>
+    /// Encoded traversal in the tenant segment and in the key. Kestrel decodes once and resolves dot segments
+    /// (also from %2e) before routing, so a climb becomes an ordinary request for another path, which the rules judge;
+    /// %2F stays a literal "%2F" in the key; anything else encoded is just part of a key under the caller's prefix.
+    /// </summary>
+    private static IEnumerable<BadInputCase> Traversal(string alice)
+    {
+        BadInputCase Case(string what, string target, int status, string? signedKey = null) =>
+            new($"traversal: {what}", status) { Target = target, Token = alice, Signed = signedKey is null ? null : Acme(signedKey) };
+
+        return
+        [
+            Case("%2e%2e inside the key resolves within the tenant", "/files/acme/a/%2e%2e/b", 302, "b"),
+            Case("%2E%2E/ climbs to another tenant and is refused", "/files/acme/%2E%2E/globex/x", 403),
+            Case("%2e%2e twice climbs out of the route", "/files/acme/%2e%2e/%2e%2e/globex/x", 404),
+            Case("%2e%2e as the tenant segment", "/files/%2e%2e/globex/x", 404),
+            Case("literal ../ to another tenant", "/files/acme/../globex/x", 403),
+            Case("mixed .%2e to another tenant", "/files/acme/.%2e/globex/x", 403),
+            Case("mixed %2e. leaves an empty key", "/files/acme/%2e./x", 400),
+            Case("%2e alone is dropped", "/files/acme/%2e/x", 302, "x"),
+            Case("%2f keeps dots in one literal segment", "/files/acme/..%2f..%2fglobex%2fx", 302, "..%252f..%252fglobex%252fx"),
+            Case("%2e%2e%2f mixed stays one literal segment", "/files/acme/%2e%2e%2fglobex%2fx", 302, "..%252fglobex%252fx"),
+            Case("%2f in the tenant segment", "/files/acme%2f..%2fglobex/x", 403),
+            Case("%5c backslashes in the key", "/files/acme/..%5c..%5cglobex%5cx", 400),
+            Case("%5c in the tenant segment", "/files/acme%5c..%5cglobex/x", 400),
+            Case("raw backslashes in the key", "/files/acme/..\\..\\globex\\x", 400),
+            Case("double-encoded dots %252e%252e", "/files/acme/%252e%252e/globex/x", 302, "%252e%252e/globex/x"),
+            Case("double-encoded slash %252f", "/files/acme/..%252f..%252fglobex", 302, "..%252f..%252fglobex"),
+            Case("double-encoded dots as the tenant", "/files/%252e%252e/globex/x", 403),
+            Case("overlong UTF-8 dots %c0%ae%c0%ae", "/files/acme/%c0%ae%c0%ae/globex/x", 302, "%25c0%25ae%25c0%25ae/globex/x"),
+            Case("overlong UTF-8 dots %e0%80%ae", "/files/acme/%e0%80%ae%e0%80%ae/x", 302, "%25e0%2580%25ae%25e0%2580%25ae/x"),
+            Case("overlong UTF-8 slash %c0%af", "/files/acme/..%c0%af..%c0%afglobex", 302, "..%25c0%25af..%25c0%25afglobex"),
+            Case("overlong UTF-8 dots as the tenant", "/files/%c0%ae%c0%ae/globex/x", 403),
+            Case("NUL %00 in the key", "/files/acme/a%00b", 400),
+            Case("NUL %00 before an extension", "/files/acme/x.pdf%00.txt", 400),
+            Case("NUL %00 in the tenant segment", "/files/acme%00/x", 400),
+            Case("fullwidth dots U+FF0E in the key", "/files/acme/%ef%bc%8e%ef%bc%8e/globex/x", 302, "%EF%BC%8E%EF%BC%8E/globex/x"),
+            Case("fullwidth dots U+FF0E as the tenant", "/files/%ef%bc%8e%ef%bc%8e/globex/x", 403),
+            Case("fullwidth solidus U+FF0F in the key", "/files/acme/..%ef%bc%8f..%ef%bc%8fglobex", 302, "..%EF%BC%8F..%EF%BC%8Fglobex"),
+            Case("lone surrogate (CESU-8) in the key", "/files/acme/%ed%a0%80", 302, "%25ed%25a0%2580"),
+            Case("IIS-style %u002e", "/files/acme/%u002e%u002e/globex", 302, "%25u002e%25u002e/globex"),
+            Case("raw non-ASCII bytes in the target", "/files/acme/\u00c3\u00a9", 400),
+            Case("raw overlong bytes in the target", "/files/acme/\u00c0\u00ae\u00c0\u00ae/x", 400),
+            new("traversal: %2e%2e on the COS route to another tenant", 403) { Target = "/cos/acme/a/%2e%2e/%2e%2e/globex/x", Token = alice },
+            new("traversal: %2f on the COS route stays in the key", 302) { Target = "/cos/acme/..%2fglobex", Token = alice, Signed = new(StoreEndpoint.Cos, "tenants/acme/", "..%252fglobex") },
+            new("traversal: %2e%2e into another user's folder", 403) { Target = "/users/alice/%2e%2e/bob/x", Token = alice },
+            new("traversal: %2e%2e out of the compatibility route's prefix", 404) { Target = "/demo/tenants/%2e%2e/users/bob/x", Token = alice },
+        ];
+    }
+
+    /// <summary>Attempts to make the download redirect point anywhere but the store.</summary>
+    private static IEnumerable<BadInputCase> OpenRedirects(string alice)
+    {
+        BadInputCase Case(string what, string target, int status, string? signedKey = null) =>
+            new($"open redirect: {what}", status) { Target = target, Token = alice, Signed = signedKey is null ? null : Acme(signedKey) };
+
+        return
+        [
+            Case("@host in the key", "/files/acme/@evil.example/x", 302, "%40evil.example/x"),
+            Case("@host after the tenant", "/files/acme@evil.example/x", 403),
+            Case("//host in the key", "/files/acme//evil.example/x", 302, "/evil.example/x"),
+            Case("//host as the tenant", "/files//evil.example/x", 404),
+            Case("//host as the whole target", "//evil.example/files/acme/x", 404),
+            Case("/\\host as the whole target", "/\\evil.example/files/acme/x", 404),
+            Case("http://evil inside the path", "/files/acme/http://evil.example/x", 302, "http%3A//evil.example/x"),
+            Case("https:%2f%2fevil inside the path", "/files/acme/https:%2f%2fevil.example", 302, "https%3A%252f%252fevil.example"),
+            Case("?redirect= is not carried", "/files/acme/x?redirect=https://evil.example/", 302, "x"),
+            Case("?returnUrl=//evil is not carried", "/files/acme/x?returnUrl=//evil.example", 302, "x"),
+            Case("?redirect= with a JSON link", "/files/acme/x?format=json&redirect=//evil.example", 200, "x"),
+            Case("caller's own X-Amz-Signature is not carried", "/files/acme/x?X-Amz-Signature=0000&X-Amz-Expires=604800", 302, "x"),
+            new("open redirect: absolute-form target naming another host", 302) { Target = "http://evil.example/files/acme/x", Host = "evil.example", Token = alice, Signed = Acme("x") },
+            new("open redirect: Host header of another site", 302) { Target = "/files/acme/x", Host = "evil.example", Token = alice, Signed = Acme("x") },
+            new("open redirect: X-Forwarded-Host and -Proto from an unknown proxy", 302)
+            {
+                Target = "/files/acme/x", Token = alice, Signed = Acme("x"),
+                Headers = ["X-Forwarded-Host: evil.example", "X-Forwarded-Proto: https", "X-Forwarded-For: 203.0.113.9"],
+            },
+            new("open redirect: no Host header", 400) { Target = "/files/acme/x", Host = null, Token = alice },
+            new("open redirect: two Host headers", 400) { Target = "/files/acme/x", Token = alice, Headers = ["Host: evil.example"] },
+        ];
+    }
+}
