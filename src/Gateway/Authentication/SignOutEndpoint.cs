@@ -27,14 +27,17 @@ internal static class SignOutEndpoint
     }
 }
 
-/// <summary>Return URLs are local only: a path on this gateway, never another host.</summary>
+/// <summary>
+/// Return URLs are local only: a path on this gateway, never another host. They become a Location header, so they
+/// are printable ASCII too; anything else (a control character, or non-ASCII text Kestrel refuses in a header) goes to the root.
+/// </summary>
 internal static class LocalUrl
 {
     public static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url)
         && url[0] == '/'
         && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
-        && !url.Any(char.IsControl);
+        && url.All(c => c is >= ' ' and <= '~');
 
     public static string OrRoot(string? url) => IsLocal(url) ? url! : "/";
 }

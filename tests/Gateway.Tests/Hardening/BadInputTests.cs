@@ -37,6 +37,7 @@ public sealed class BadInputTests(GatewayFixture fixture)
         [
             .. Traversal(alice),
             .. OpenRedirects(alice),
+            .. SignOut(),
         ];
     }
 
@@ -119,6 +120,32 @@ public sealed class BadInputTests(GatewayFixture fixture)
             },
             new("open redirect: no Host header", 400) { Target = "/files/acme/x", Host = null, Token = alice },
             new("open redirect: two Host headers", 400) { Target = "/files/acme/x", Token = alice, Headers = ["Host: evil.example"] },
+        ];
+    }
+
+    /// <summary>Hostile return URLs on sign-out: only a local path is followed, anything else goes to the root.</summary>
+    private static IEnumerable<BadInputCase> SignOut()
+    {
+        BadInputCase Case(string what, string query, string location, string method = "GET") =>
+            new($"sign-out: {what}", 302) { Method = method, Target = "/signout?returnUrl=" + query, LocalRedirect = location, Headers = method == "POST" ? ["Content-Length: 0"] : [] };
+
+        return
+        [
+            Case("//evil", "//evil.example/phish", "/"),
+            Case("/\\evil", "/\\evil.example", "/"),
+            Case("https://evil", "https://evil.example/", "/"),
+            Case("%2f%2fevil", "%2f%2fevil.example", "/"),
+            Case("%2F%2Fevil in a POST", "%2F%2Fevil.example", "/", "POST"),
+            Case("/%5cevil", "/%5cevil.example", "/"),
+            Case("double-encoded %252f%252fevil", "%252f%252fevil.example", "/"),
+            Case("/%2f%2fevil", "/%2f%2fevil.example", "/"),
+            Case("javascript:", "javascript:alert(1)", "/"),
+            Case("CR LF header injection", "/a%0d%0aSet-Cookie:%20x=1", "/"),
+            Case("tab after the slash", "/%09/evil.example", "/"),
+            Case("non-ASCII path", "/%C3%A9", "/"),
+            Case("Unicode line separator", "/%E2%80%A8x", "/"),
+            Case("two return URLs", "/a&returnUrl=//evil.example", "/a,//evil.example"),
+            Case("a local path is kept", "/files/acme/a.txt", "/files/acme/a.txt"),
         ];
     }
 }
