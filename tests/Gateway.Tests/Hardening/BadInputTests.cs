@@ -38,6 +38,10 @@ public sealed class BadInputTests(GatewayFixture fixture)
             .. Traversal(alice),
             .. OpenRedirects(alice),
             .. SignOut(),
+            .. DownloadOptions(alice),
+            .. BatchLinks(alice),
+            .. Pages(),
+            .. Methods(alice),
         ];
     }
 
@@ -146,6 +150,143 @@ public sealed class BadInputTests(GatewayFixture fixture)
             Case("Unicode line separator", "/%E2%80%A8x", "/"),
             Case("two return URLs", "/a&returnUrl=//evil.example", "/a,//evil.example"),
             Case("a local path is kept", "/files/acme/a.txt", "/files/acme/a.txt"),
+        ];
+    }
+
+    /// <summary>Download names and types: refused unless they are plain, and then only ever inside the quoted, signed value.</summary>
+    private static IEnumerable<BadInputCase> DownloadOptions(string alice)
+    {
+        BadInputCase Case(string what, string query, int status, string? disposition = null) =>
+            new($"download options: {what}", status)
+            {
+                Target = Q3 + query, Token = alice, Disposition = disposition,
+                Signed = status is 302 ? Acme("reports/q3.pdf") : null,
+            };
+
+        return
+        [
+            Case("?download= with CR LF", "?download=a%0d%0aSet-Cookie:%20x=1", 400),
+            Case("?download= with a bare LF", "?download=a%0ab.pdf", 400),
+            Case("?download= with a bare CR", "?download=a%0db.pdf", 400),
+            Case("?download= with a double quote", "?download=a%22b.pdf", 400),
+            Case("?download= closing the quote to add filename*", "?download=a%22%3B%20filename*%3DUTF-8''evil.exe", 400),
+            Case("?download= with filename* inside the quotes", "?download=a%3B%20filename*%3DUTF-8''evil.exe", 302, "attachment; filename=\"a; filename*=UTF-8''evil.exe\""),
+            Case("?download= with a single quote", "?download=it's.pdf", 302, "attachment; filename=\"it's.pdf\""),
+            Case("?download= with a backslash", "?download=a%5cb.pdf", 400),
+            Case("?download= with a path", "?download=..%2F..%2Fetc%2Fpasswd", 400),
+            Case("?download= with NUL", "?download=a%00b.pdf", 400),
+            Case("?download= with a tab", "?download=a%09b.pdf", 400),
+            Case("?download= with DEL", "?download=a%7fb.pdf", 400),
+            Case("?download= with C1 NEL", "?download=a%c2%85b.pdf", 400),
+            Case("?download= of spaces only", "?download=%20%20", 400),
+            Case("?download=..", "?download=..", 400),
+            Case("?download= of 256 characters", "?download=" + new string('a', 256), 400),
+            Case("?download= of 255 characters", "?download=" + new string('a', 255), 302, $"attachment; filename=\"{new string('a', 255)}\""),
+            Case("?download= with invalid UTF-8", "?download=a%ffb.pdf", 302, "attachment; filename=\"a_ffb.pdf\"; filename*=UTF-8''a%25ffb.pdf"),
+            Case("?inline= with CR LF", "?inline=a%0d%0ab", 400),
+            Case("?download and ?inline together", "?download=a.pdf&inline", 400),
+            Case("?download twice", "?download=a.pdf&download=b.pdf", 400),
+            Case("?response-content-disposition from the caller", "?response-content-disposition=attachment", 400),
+            Case("?Response-Content-Type in another case", "?Response-Content-Type=text/html", 400),
+            Case("?response-cache-control from the caller", "?response-cache-control=no-cache", 400),
+            Case("?type= with CR LF", "?type=text/html%0d%0aX-Evil:%201", 400),
+            Case("?type= with CR LF in the charset", "?type=text/plain;%20charset=utf-8%0d%0aX-Evil:%201", 400),
+            Case("?type= with a quote", "?type=text/html%22", 400),
+            Case("?type= naming two types", "?type=application/pdf,text/html", 400),
+            Case("?type= with another parameter", "?type=multipart/mixed;%20boundary=x", 400),
+            Case("?type= empty", "?type=", 400),
+            Case("?type= wildcard", "?type=*/*", 400),
+            Case("?type= non-ASCII", "?type=text/pl%C3%A4in", 400),
+            Case("?type= of 300 characters", "?type=application/" + new string('x', 290), 400),
+            Case("?type=twice", "?type=text/plain&type=text/html", 400),
+            Case("?format= with CR LF is not JSON", "?format=json%0d%0a", 302),
+        ];
+    }
+
+    /// <summary>
+    /// Paths in the body of <c>POST /links</c>: no Kestrel normalises them, so the key check alone must keep each one
+    /// inside the caller's prefix; every item is judged on its own.
+    /// </summary>
+    private static IEnumerable<BadInputCase> BatchLinks(string alice)
+    {
+        BadInputCase Item(string what, string pathJson, int? itemStatus, string? signedKey = null) =>
+            new($"batch links: {what}", 200)
+            {
+                Method = "POST", Target = "/links", Token = alice, Body = $$"""{"paths":[{{pathJson}}]}""",
+                ItemStatus = itemStatus, Signed = signedKey is null ? null : Acme(signedKey),
+            };
+
+        BadInputCase Batch(string what, string body, int status, string? token = "", string bodyType = "application/json") =>
+            new($"batch links: {what}", status)
+            {
+                Method = "POST", Target = "/links", Token = token == "" ? alice : token, Body = body, BodyType = bodyType,
+                Challenge = status == 401 ? "Bearer" : null,
+            };
+
+        return
+        [
+            Item("../ to another tenant", "\"/files/acme/../globex/x\"", 400),
+            Item("%2e%2e to another tenant", "\"/files/acme/%2e%2e/globex/x\"", 400),
+            Item("%2e%2e as the tenant", "\"/files/%2e%2e/globex/x\"", 400),
+            Item("%2e%2e out of the route to the public prefix", "\"/files/acme/x/%2e%2e/%2e%2e/%2e%2e/public/x\"", 400),
+            Item("../ into another user's folder", "\"/users/alice/../bob/x\"", 400),
+            Item("./ in the key", "\"/files/acme/./x\"", 400),
+            Item("%5c in the key", "\"/files/acme/a%5cb\"", 400),
+            Item("NUL in the key", "\"/files/acme/a\\u0000b\"", 400),
+            Item("//evil as the path", "\"//evil.example/x\"", 404),
+            Item("an absolute URL to another host", "\"http://evil.example/files/acme/x\"", 404),
+            Item("another tenant's file", "\"/files/globex/x\"", 403),
+            Item("CR LF in the download name", "\"/files/acme/x?download=a%0d%0ab\"", 400),
+            Item("response-content-type from the caller", "\"/files/acme/x?response-content-type=text/html\"", 400),
+            Item("a null path", "null", 404),
+            Item("a fragment stays in the key", "\"/files/acme/x#frag\"", null, "x%23frag"),
+            Item("a bare % stays in the key", "\"/files/acme/%\"", null, "%25"),
+            Item("%2f stays literal", "\"/files/acme/%2fx\"", null, "%252fx"),
+            Item("overlong UTF-8 dots stay literal", "\"/files/acme/%c0%ae%c0%ae/x\"", null, "%25c0%25ae%25c0%25ae/x"),
+            Batch("101 paths", $$"""{"paths":[{{string.Join(',', Enumerable.Repeat("\"/files/acme/x\"", 101))}}]}""", 400),
+            Batch("method DELETE", """{"paths":["/files/acme/x"],"method":"DELETE"}""", 400),
+            Batch("a lone surrogate in the JSON", """{"paths":["/files/acme/\ud800"]}""", 400),
+            Batch("malformed JSON", "{\"paths\":[", 400),
+            Batch("paths not a list", """{"paths":"/files/acme/x"}""", 400),
+            Batch("deeply nested JSON", string.Concat(Enumerable.Repeat("[", 5000)), 400),
+            Batch("a text/plain body", """{"paths":["/files/acme/x"]}""", 415, bodyType: "text/plain"),
+            Batch("no token", """{"paths":["/public/x"]}""", 401, token: null),
+        ];
+    }
+
+    /// <summary>
+    /// People's browsers get small HTML pages for errors: the same statuses, nothing reflected, no internals. Anonymous
+    /// navigations stay on the public route: anywhere else they are sent to sign in, which is not bad input.
+    /// </summary>
+    private static IEnumerable<BadInputCase> Pages()
+    {
+        string[] navigation = ["Accept: text/html,application/xhtml+xml", "Sec-Fetch-Mode: navigate"];
+        return
+        [
+            new("pages: 405 for a POST navigation", 405) { Method = "POST", Target = "/public/logo.png", Headers = [.. navigation, "Content-Length: 0"], MediaType = "text/html" },
+            new("pages: 400 for a backslash in a public key", 400) { Target = "/public/a%5cb", Headers = navigation, MediaType = "text/html" },
+            new("pages: 400 for a script in a download name", 400) { Target = "/public/a.png?download=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22", Headers = navigation, MediaType = "text/html" },
+            new("pages: 400 for a script and a backslash in a public key", 400) { Target = "/public/%3Cscript%3Ealert(1)%3C%2Fscript%3E%5C", Headers = navigation, MediaType = "text/html" },
+        ];
+    }
+
+    /// <summary>Download routes answer GET and HEAD only: everything else is 405 with Allow, before authentication.</summary>
+    private static IEnumerable<BadInputCase> Methods(string alice)
+    {
+        BadInputCase Case(string method, string target = Q3, string? token = null) =>
+            new($"methods: {method} {target}", 405) { Method = method, Target = target, Token = token ?? alice, Headers = ["Content-Length: 0"] };
+
+        return
+        [
+            .. new[] { "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "MKCOL", "GETX", "M-SEARCH" }.Select(method => Case(method)),
+            Case("POST", "/public/logo.png", ""),
+            Case("DELETE", "/cos/acme/x"),
+            Case("PUT", "/users/alice/notes.txt"),
+            Case("DELETE", "/demo/tenants/acme/x"),
+            new("methods: POST with a body", 405) { Method = "POST", Target = Q3, Token = alice, Headers = ["Content-Type: application/json", "Content-Length: 2"] },
+            new("methods: lower-case get is GET (ASP.NET Core matches methods case-insensitively)", 302) { Method = "get", Target = Q3, Token = alice, Signed = Acme("reports/q3.pdf") },
+            new("methods: CONNECT in authority form", 404) { Method = "CONNECT", Target = "evil.example:443", Host = "evil.example:443", Token = alice },
+            new("methods: OPTIONS *", 404) { Method = "OPTIONS", Target = "*", Token = alice },
         ];
     }
 }
