@@ -1,4 +1,6 @@
+using System.Text;
 using Gateway.Tests.Infrastructure;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Tests.Hardening;
 
@@ -42,6 +44,7 @@ public sealed class BadInputTests(GatewayFixture fixture)
             .. BatchLinks(alice),
             .. Pages(),
             .. Methods(alice),
+            .. Tokens(),
         ];
     }
 
@@ -287,6 +290,62 @@ public sealed class BadInputTests(GatewayFixture fixture)
             new("methods: lower-case get is GET (ASP.NET Core matches methods case-insensitively)", 302) { Method = "get", Target = Q3, Token = alice, Signed = Acme("reports/q3.pdf") },
             new("methods: CONNECT in authority form", 404) { Method = "CONNECT", Target = "evil.example:443", Host = "evil.example:443", Token = alice },
             new("methods: OPTIONS *", 404) { Method = "OPTIONS", Target = "*", Token = alice },
+        ];
+    }
+
+    /// <summary>Forged, broken and oversized bearer tokens on the shared gateway (HMAC development key).</summary>
+    private static IEnumerable<BadInputCase> Tokens()
+    {
+        const string Invalid = "Bearer error=\"invalid_token\"";
+        var claims = new Dictionary<string, object> { ["sub"] = "alice", ["tenant"] = "acme", ["scope"] = "storage:read" };
+        var attacker = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SecretScan.Canary("attacker-hmac-key"))) { KeyId = "dev" };
+        var now = DateTime.UtcNow;
+        var valid = TestTokens.Create(claims);
+
+        BadInputCase Case(string what, string token, int status = 401, string challenge = Invalid) =>
+            new($"tokens: {what}", status) { Token = token, Challenge = status == 401 ? challenge : null };
+
+        return
+        [
+            .. new[] { "none", "None", "NONE", "nOnE" }.Select(alg => Case($"alg={alg} unsigned", Jwt.Unsigned(alg, claims))),
+            Case("alg=none with the valid signature kept", Jwt.WithHeader(valid, new() { ["alg"] = "none", ["kid"] = "dev" }, keepSignature: true)),
+            Case("alg=HS512 with the right key, outside the closed list", Jwt.Signed(claims, header: new() { ["alg"] = "HS512" }, sha512: true)),
+            Case("RS256 header on an HMAC signature", Jwt.WithHeader(valid, new() { ["alg"] = "RS256", ["kid"] = "dev" }, keepSignature: true)),
+            Case("signed with another HMAC key", TestTokens.Create(claims, key: attacker)),
+            Case("wrong aud", TestTokens.Create(claims, audience: "someone-else")),
+            Case("aud list without the gateway", Jwt.Signed(claims, new() { ["aud"] = new[] { "other", "another" } })),
+            Case("wrong iss", TestTokens.Create(claims, issuer: "https://evil.example")),
+            Case("iss as a list", Jwt.Signed(claims, new() { ["iss"] = new[] { TestTokens.Issuer } })),
+            Case("expired beyond the 30 s skew", TestTokens.Create(claims, notBefore: now.AddMinutes(-10), expires: now.AddSeconds(-31))),
+            Case("nbf in the future", TestTokens.Create(claims, notBefore: now.AddMinutes(5), expires: now.AddMinutes(10))),
+            Case("no exp", Jwt.Signed(claims, new() { ["exp"] = null })),
+            Case("exp not a number", Jwt.Signed(claims, new() { ["exp"] = "tomorrow" })),
+            Case("exp beyond any date", Jwt.Signed(claims, new() { ["exp"] = 100_000_000_000_000_000_000m })),
+            Case("unknown kid, attacker's key", TestTokens.Create(claims, key: new SymmetricSecurityKey(attacker.Key) { KeyId = "rotated-2031" })),
+            Case("kid path traversal, attacker's key", TestTokens.Create(claims, key: new SymmetricSecurityKey(attacker.Key) { KeyId = "../../../../dev/null" })),
+            Case("kid SQL injection, attacker's key", TestTokens.Create(claims, key: new SymmetricSecurityKey(attacker.Key) { KeyId = "x' UNION SELECT 'key" })),
+            Case("jku to the attacker, attacker's key", Jwt.Signed(claims, header: new() { ["jku"] = "http://127.0.0.1:9/jwks", ["kid"] = "attacker" }, key: attacker.Key)),
+            Case("embedded jwk of the attacker's key", Jwt.Signed(claims, header: new() { ["jwk"] = new Dictionary<string, object> { ["kty"] = "oct", ["k"] = Base64UrlEncoder.Encode(attacker.Key) } }, key: attacker.Key)),
+            Case("tenant claim \"*\" matches no other tenant", TestTokens.For("alice", "*"), 403),
+            Case("tenant claim \"**\" matches no other tenant", TestTokens.For("alice", "**"), 403),
+            Case("tenant claim as an object", Jwt.Signed(claims, new() { ["tenant"] = new Dictionary<string, object> { ["name"] = "acme" } }), 403),
+            Case("20 KB token", Jwt.Signed(claims, new() { ["pad"] = new string('a', 20_000) }, key: attacker.Key)),
+            Case("100 KB token", Jwt.Signed(claims, new() { ["pad"] = new string('a', 100_000) }, key: attacker.Key), 431),
+            Case("huge header JSON (16 KB)", Jwt.Signed(claims, header: new() { ["x"] = new string('a', 16_000) }, key: attacker.Key)),
+            Case("deeply nested header JSON", Jwt.Raw(string.Concat(Enumerable.Repeat("{\"a\":", 2000)) + "1" + new string('}', 2000), "{}", "c2ln")),
+            Case("header not JSON", Jwt.Raw("{not json", "{}", "c2ln")),
+            Case("header a JSON array", Jwt.Raw("[1,2]", "{}", "c2ln")),
+            Case("payload not JSON", Jwt.Raw("{\"alg\":\"HS256\",\"kid\":\"dev\"}", "\u00ff\u00fe", "c2ln")),
+            Case("garbage", SecretScan.Canary("garbage-token")),
+            Case("two parts", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9"),
+            Case("bad base64", "eyJhbGc!!!.e$$$.abc" + SecretScan.Canary("bad-base64")),
+            Case("five parts (JWE-shaped)", "eyJhbGciOiJkaXIifQ.b.c.d.e" + SecretScan.Canary("jwe")),
+            Case("dots only", "...."),
+            Case("a valid token followed by more text", valid + " " + SecretScan.Canary("extra")),
+            Case("empty bearer value", "", challenge: "Bearer"),
+            new("tokens: Basic credentials instead of a token", 401) { Headers = ["Authorization: Basic YWxpY2U6c2VjcmV0"], Challenge = "Bearer", Secrets = ["YWxpY2U6c2VjcmV0"] },
+            new("tokens: a valid token in the query string is not read", 401) { Target = Q3 + "?access_token=" + valid, Challenge = "Bearer", Secrets = [valid] },
+            new("tokens: two Authorization headers", 401) { Token = valid, Headers = ["Authorization: Bearer " + valid], Challenge = Invalid },
         ];
     }
 }
