@@ -45,6 +45,7 @@ public sealed class BadInputTests(GatewayFixture fixture)
             .. Pages(),
             .. Methods(alice),
             .. Tokens(),
+            .. Limits(alice),
         ];
     }
 
@@ -346,6 +347,38 @@ public sealed class BadInputTests(GatewayFixture fixture)
             new("tokens: Basic credentials instead of a token", 401) { Headers = ["Authorization: Basic YWxpY2U6c2VjcmV0"], Challenge = "Bearer", Secrets = ["YWxpY2U6c2VjcmV0"] },
             new("tokens: a valid token in the query string is not read", 401) { Target = Q3 + "?access_token=" + valid, Challenge = "Bearer", Secrets = [valid] },
             new("tokens: two Authorization headers", 401) { Token = valid, Headers = ["Authorization: Bearer " + valid], Challenge = Invalid },
+        ];
+    }
+
+    /// <summary>
+    /// Kestrel's configured limits (config/gateway.json: request line 8 KB, headers 32 KB and 64 fields) and the
+    /// gateway's 1024-byte key limit, on both sides of each boundary.
+    /// </summary>
+    private static IEnumerable<BadInputCase> Limits(string alice)
+    {
+        // Host, Authorization, Cookie and Connection are sent with every case.
+        const int FixedHeaders = 4;
+        const int KeyPrefixBytes = 13; // "tenants/acme/"
+
+        BadInputCase Case(string what, int status, string target = Q3, string[]? headers = null, string? signedKey = null) =>
+            new($"limits: {what}", status) { Target = target, Token = alice, Headers = headers ?? [], Signed = signedKey is null ? null : Acme(signedKey) };
+
+        static string[] Extra(int count) => [.. Enumerable.Range(0, count).Select(i => $"X-Extra-{i}: x")];
+
+        return
+        [
+            Case("64 header fields in all", 302, headers: Extra(64 - FixedHeaders), signedKey: "reports/q3.pdf"),
+            Case("65 header fields in all", 431, headers: Extra(65 - FixedHeaders)),
+            Case("80 extra header fields", 431, headers: Extra(80)),
+            Case("a 30 KB header", 302, headers: ["X-Big: " + new string('a', 30_000)], signedKey: "reports/q3.pdf"),
+            Case("a 40 KB header", 431, headers: ["X-Big: " + new string('a', 40_000)]),
+            Case("a 40 KB cookie", 431, headers: ["Cookie: big=" + new string('a', 40_000)]),
+            Case("a 33 KB header name", 431, headers: [new string('X', 33_000) + ": x"]),
+            Case("a request line over 8 KB", 414, target: "/files/acme/" + new string('a', 9000)),
+            Case("a key of 1024 bytes", 302, target: "/files/acme/" + new string('a', 1024 - KeyPrefixBytes), signedKey: new string('a', 1024 - KeyPrefixBytes)),
+            Case("a key of 1025 bytes", 400, target: "/files/acme/" + new string('a', 1025 - KeyPrefixBytes)),
+            Case("a key of 1025 bytes with two-byte characters", 400, target: "/files/acme/" + string.Concat(Enumerable.Repeat("%C3%A9", 506))),
+            Case("800 query parameters", 302, target: Q3 + "?" + string.Join('&', Enumerable.Range(0, 800).Select(i => $"p{i}=1")), signedKey: "reports/q3.pdf"),
         ];
     }
 }
