@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Gateway.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
@@ -28,6 +29,44 @@ public sealed class BadInputTests(GatewayFixture fixture)
         var exchange = await RawHttp.SendAsync(fixture.Gateway.Address, @case.ToRequest(fixture.Gateway.Address), @case.Method);
 
         SafeAnswer.Check(@case, exchange, fixture.S3rver.Endpoint);
+    }
+
+    /// <summary>
+    /// What the gateway exports about hostile requests holds none of their secrets. The fixture scans everything at
+    /// the end of the run as well; this names the failure at once.
+    /// </summary>
+    [Fact]
+    public async Task Telemetry_AfterHostileTokensAndCookies_HoldsNoSecret()
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = "alice", ["tenant"] = "acme", ["scope"] = "storage:read" };
+        var valid = TestTokens.Create(claims);
+        var path = $"/files/acme/telemetry-{Guid.NewGuid():N}";
+        BadInputCase[] cases =
+        [
+            new("a valid token", 302) { Target = path + "-valid", Token = valid },
+            new("a garbage token", 401) { Target = path + "-garbage", Token = SecretScan.Canary("garbage-token") },
+            new("alg=none", 401) { Target = path + "-none", Token = Jwt.Unsigned("none", claims) },
+            new("a 20 KB token", 401) { Target = path + "-large", Token = Jwt.Signed(claims, new() { ["pad"] = new string('a', 20_000) }, key: new byte[32]) },
+            new("a valid token in the query", 401) { Target = path + "-query?access_token=" + valid },
+            new("Basic credentials", 401) { Target = path + "-basic", Headers = ["Authorization: Basic YWxpY2U6c2VjcmV0"] },
+        ];
+        foreach (var @case in cases)
+        {
+            var exchange = await RawHttp.SendAsync(fixture.Gateway.Address, @case.ToRequest(fixture.Gateway.Address));
+            Assert.Equal(@case.Status, Assert.Single(exchange.Responses).Status);
+        }
+
+        // Each request's audit record carries its path: once every path has arrived, so has the rest of its record.
+        var paths = cases.Select(c => c.Target.Split('?')[0]).ToList();
+        var clock = Stopwatch.StartNew();
+        while (!paths.All(SecretScan.Exported(fixture.Collector).Contains) && clock.Elapsed < RawHttp.Timeout)
+        {
+            await Task.Delay(100);
+        }
+
+        var exported = SecretScan.Exported(fixture.Collector);
+        Assert.All(paths, p => Assert.Contains(p, exported, StringComparison.Ordinal));
+        SecretScan.AssertClean(exported, [valid, .. cases.Select(c => c.Token).OfType<string>(), "YWxpY2U6c2VjcmV0", SafeAnswer.SessionCookieValue]);
     }
 
     private static SignedTarget Acme(string key) => new(StoreEndpoint.S3, "tenants/acme/", key);
