@@ -24,7 +24,7 @@ internal sealed record BadInputCase(string Name, int Status)
     /// <summary>Further header lines, sent as written after the defaults.</summary>
     public IReadOnlyList<string> Headers { get; init; } = [];
 
-    /// <summary>A <c>Host</c> header line other than the server's own address, or null to send none at all.</summary>
+    /// <summary>The <c>Host</c> header's value (<see cref="DefaultHost"/> stands for the gateway's own address), or null to send none.</summary>
     public string? Host { get; init; } = DefaultHost;
 
     /// <summary>For a download that is signed (302, or 200 with a JSON link): where the signed URL must point.</summary>
@@ -247,6 +247,7 @@ internal static class SafeAnswer
         var names = uri.Query.TrimStart('?').Split('&').Select(pair => pair.Split('=', 2)[0]).ToList();
         Assert.Contains(target.Store.SignatureParameter, names);
         Assert.All(names, name => Assert.Contains(name, target.Store.SigningParameters));
+        Assert.True(names.Count == names.Distinct().Count(), $"{context}: a signing parameter twice in {url}");
     }
 
     public static void CheckNoSecrets(string context, string answer, IEnumerable<string> alsoForbidden)
