@@ -3,12 +3,23 @@ namespace Gateway.Hosting;
 /// <summary>Creates the gateway application; the entry point and the tests share it.</summary>
 internal static class GatewayApp
 {
+    /// <summary>Kestrel's switch that refuses a bare LF as a line end in HTTP/1.x request lines and headers.</summary>
+    public const string StrictLineEndsSwitch = "Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators";
+
     /// <summary>
     /// Builds the configured application. <paramref name="configure"/> runs before the gateway's own registrations,
     /// so a test's configuration overrides the files and its services win over the gateway's TryAdd defaults.
     /// </summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // The gateway faces the internet: only CRLF ends a line, so a proxy in front that reads a bare LF differently
+        // cannot disagree with Kestrel about where a request ends. Kestrel reads the switch when the server is built;
+        // a runtimeconfig setting (to allow clients that send bare LF) wins.
+        if (!AppContext.TryGetSwitch(StrictLineEndsSwitch, out _))
+        {
+            AppContext.SetSwitch(StrictLineEndsSwitch, true);
+        }
+
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddGateway();

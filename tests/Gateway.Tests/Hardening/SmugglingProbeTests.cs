@@ -43,11 +43,11 @@ public sealed class SmugglingProbeTests(GatewayFixture fixture)
             Get(p, Download, ["X-Note: one", "\ttwo"], "")),
         new("a bare CR inside a header line", [BadRequest], Closes: true, p =>
             Get(p, Download, ["X-Note: a\rContent-Length: " + p.HiddenRequest.Length], p.HiddenRequest)),
-        // Kestrel takes a bare LF as a line end (RFC 9112 2.2 allows it), so the Content-Length after it counts and
-        // the hidden request is read as the body: one answer, and the connection goes on to the canary.
-        new("a bare LF ending every line", [Redirect], Closes: false, p =>
+        // RFC 9112 2.2 lets a server take a bare LF as a line end; the gateway does not (GatewayApp), so a proxy in
+        // front cannot read a bare LF differently and disagree with it about where a request ends.
+        new("a bare LF ending every line", [BadRequest], Closes: true, p =>
             $"GET {Download} HTTP/1.1\nHost: {p.Host}\n\n"),
-        new("a bare LF hiding Content-Length inside another header's line", [Redirect], Closes: false, p =>
+        new("a bare LF hiding Content-Length inside another header's line", [BadRequest], Closes: true, p =>
             Get(p, Download, ["X-Note: a\nContent-Length: " + p.HiddenRequest.Length], p.HiddenRequest)),
         // The body is read after the answer is chosen: the gateway (or YARP, which gets a read error and answers 400)
         // answers first, then Kestrel meets the bad chunk and drops the connection without announcing it.
