@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Gateway.Routing;
@@ -76,6 +77,13 @@ internal static partial class ResponseOverrides
             return null;
         }
 
+        // Any object served as a type a browser runs script in would run on the store's origin; saving it is harmless.
+        if (hasType && IsActiveContent(contentType!) && disposition != "attachment")
+        {
+            error = "A 'type' that browsers run script in (HTML, XML, SVG, JavaScript) needs 'download', so the file is saved, not shown.";
+            return null;
+        }
+
         var parameters = new List<KeyValuePair<string, string>>(2);
         if (disposition is not null)
         {
@@ -94,9 +102,23 @@ internal static partial class ResponseOverrides
     public static string? CheckName(string name) =>
         name.Length > MaxNameLength ? $"The download name is longer than {MaxNameLength} characters."
         : name.AsSpan().ContainsAny(Forbidden) ? "The download name must not contain quotes, backslashes, slashes or control characters."
+        : name.Any(c => char.GetUnicodeCategory(c) == UnicodeCategory.Format) ? "The download name must not contain invisible formatting characters, such as direction overrides that disguise a file's extension."
         : name.Trim().Length == 0 || name is "." or ".." ? "The download name is empty."
         : !ObjectKeyRules.IsWellFormed(name) ? "The download name is not valid Unicode."
         : null;
+
+    /// <summary>True for HTML, XML (any <c>+xml</c> too, such as SVG and XHTML) and JavaScript: types a browser runs script in.</summary>
+    public static bool IsActiveContent(string mediaType)
+    {
+        var type = mediaType.AsSpan();
+        var end = type.IndexOf(';');
+        type = (end < 0 ? type : type[..end]).Trim();
+        return type.Equals("text/html", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("/xml", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("+xml", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("javascript", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("ecmascript", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>True for a media type with an optional charset parameter and nothing else.</summary>
     public static bool IsMediaType(string value) => MediaType().IsMatch(value);

@@ -222,6 +222,9 @@ public sealed class BadInputTests(GatewayFixture fixture)
             Case("?download= with DEL", "?download=a%7fb.pdf", 400),
             Case("?download= with C1 NEL", "?download=a%c2%85b.pdf", 400),
             Case("?download= of spaces only", "?download=%20%20", 400),
+            Case("?download= with a right-to-left override disguising the extension", "?download=invoice%E2%80%AEfdp.exe", 400),
+            Case("?download= with a zero-width space", "?download=a%E2%80%8Bb.pdf", 400),
+            Case("?download= with a byte-order mark", "?download=%EF%BB%BFa.pdf", 400),
             Case("?download=..", "?download=..", 400),
             Case("?download= of 256 characters", "?download=" + new string('a', 256), 400),
             Case("?download= of 255 characters", "?download=" + new string('a', 255), 302, $"attachment; filename=\"{new string('a', 255)}\""),
@@ -242,6 +245,12 @@ public sealed class BadInputTests(GatewayFixture fixture)
             Case("?type= non-ASCII", "?type=text/pl%C3%A4in", 400),
             Case("?type= of 300 characters", "?type=application/" + new string('x', 290), 400),
             Case("?type=twice", "?type=text/plain&type=text/html", 400),
+            Case("?type=text/html shown inline", "?type=text/html", 400),
+            Case("?type=image/svg+xml shown inline", "?type=image/svg%2Bxml", 400),
+            Case("?type=application/xhtml+xml with ?inline", "?type=application/xhtml%2Bxml&inline", 400),
+            Case("?type=text/javascript shown inline", "?type=text/javascript", 400),
+            Case("?type=text/xml shown inline", "?type=text/xml;%20charset=utf-8", 400),
+            Case("?type=text/html saved with ?download", "?type=text/html&download=page.html", 302, "attachment; filename=\"page.html\""),
             Case("?format= with CR LF is not JSON", "?format=json%0d%0a", 302),
         ];
     }
