@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Authentication;
@@ -47,10 +48,23 @@ internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions) : ICon
         };
         options.Events = new JwtBearerEvents
         {
+            OnTokenValidated = RefuseCriticalExtensions,
             OnChallenge = JwtProblemResponses.ChallengeAsync,
             OnForbidden = JwtProblemResponses.ForbiddenAsync,
         };
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+    // RFC 7515 4.1.11: a token that marks header extensions critical must be refused by a recipient that does not
+    // understand them, and the gateway understands none; the token handler itself ignores "crit".
+    private static Task RefuseCriticalExtensions(TokenValidatedContext context)
+    {
+        if (context.SecurityToken is JsonWebToken token && token.TryGetHeaderValue<object>("crit", out _))
+        {
+            context.Fail("The token marks header extensions as critical.");
+        }
+
+        return Task.CompletedTask;
+    }
 }

@@ -358,6 +358,7 @@ public sealed class BadInputTests(GatewayFixture fixture)
         [
             .. new[] { "none", "None", "NONE", "nOnE" }.Select(alg => Case($"alg={alg} unsigned", Jwt.Unsigned(alg, claims))),
             Case("alg=none with the valid signature kept", Jwt.WithHeader(valid, new() { ["alg"] = "none", ["kid"] = "dev" }, keepSignature: true)),
+            Case("crit header extension, otherwise valid", Jwt.Signed(claims, header: new() { ["crit"] = new[] { "http://example.invalid/must-understand" }, ["http://example.invalid/must-understand"] = true })),
             Case("alg=HS512 with the right key, outside the closed list", Jwt.Signed(claims, header: new() { ["alg"] = "HS512" }, sha512: true)),
             Case("RS256 header on an HMAC signature", Jwt.WithHeader(valid, new() { ["alg"] = "RS256", ["kid"] = "dev" }, keepSignature: true)),
             Case("signed with another HMAC key", TestTokens.Create(claims, key: attacker)),
