@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Gateway.Audit;
 using Gateway.Tests.Infrastructure;
@@ -9,29 +8,15 @@ namespace Gateway.Tests.Audit;
 [Collection(GatewayCollection.Name)]
 public sealed class DownloadAuditTests(GatewayFixture fixture) : IDisposable
 {
-    private readonly ConcurrentQueue<Activity> _spans = new();
-    private readonly ActivityListener _listener = new()
-    {
-        ShouldListenTo = source => source.Name == GatewayTelemetry.Name,
-        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-    };
+    private readonly AuditSpanRecorder _audit = new();
 
-    private ActivityListener Listening()
-    {
-        _listener.ActivityStopped = _spans.Enqueue;
-        ActivitySource.AddActivityListener(_listener);
-        return _listener;
-    }
+    public void Dispose() => _audit.Dispose();
 
-    public void Dispose() => _listener.Dispose();
-
-    private Activity SpanFor(string path) =>
-        Assert.Single(_spans, span => (string?)span.GetTagItem(AuditTags.UrlPath) == path);
+    private Activity SpanFor(string path) => _audit.For(path);
 
     [Fact]
     public async Task Allow_EmitsSpanWithDecisionSubjectRouteStoreBucketKeyAndExpiry()
     {
-        Listening();
         var token = TestTokens.For("alice", "acme");
         using var client = fixture.Gateway.CreateClient(token);
 
@@ -62,12 +47,11 @@ public sealed class DownloadAuditTests(GatewayFixture fixture) : IDisposable
     [InlineData("/files/acme/audit/a%5Cb", "acme", "invalid-key", "default-deny")]
     public async Task Deny_EmitsSpanWithReasonAndDecidingRule(string path, string? tenant, string reason, string ruleId)
     {
-        Listening();
         using var client = fixture.Gateway.CreateClient(tenant is null ? null : TestTokens.For("bob", tenant));
 
         using var response = await client.GetAsync(path);
 
-        var span = Assert.Single(_spans, s => (string?)s.GetTagItem(AuditTags.Reason) == reason
+        var span = Assert.Single(_audit.Spans, s => (string?)s.GetTagItem(AuditTags.Reason) == reason
             && ((string?)s.GetTagItem(AuditTags.UrlPath))!.StartsWith("/files/acme/audit/", StringComparison.Ordinal));
         Assert.Equal("deny", span.GetTagItem(AuditTags.Decision));
         Assert.Equal(ruleId, span.GetTagItem(AuditTags.RuleId));

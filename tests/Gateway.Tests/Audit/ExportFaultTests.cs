@@ -54,7 +54,7 @@ public sealed class ExportFaultTests(GatewayFixture fixture)
             slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
         }
 
-        await WaitUntilAsync(() => Interlocked.Read(ref failures) > 0, "export failures were never counted");
+        await Eventually.HoldsAsync(() => Interlocked.Read(ref failures) > 0, "export failures were never counted");
         Assert.True(slowest < TimeSpan.FromSeconds(1), $"a request waited {slowest} while the collector was down");
         var warnings = logs.Messages.Where(message => message.Contains("could not be exported", StringComparison.Ordinal)).ToList();
         Assert.Single(warnings);
@@ -63,24 +63,9 @@ public sealed class ExportFaultTests(GatewayFixture fixture)
         using var collector = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"] });
         collector.Given(Request.Create().WithPath("/v1/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
         using var after = await client.GetAsync("/files/acme/fault/after-recovery.txt");
-        await WaitUntilAsync(
+        await Eventually.HoldsAsync(
             () => SecretScan.Exported(collector).Contains("tenants/acme/fault/after-recovery.txt", StringComparison.Ordinal),
             "export did not recover after the collector came back");
         Assert.Single(logs.Messages, message => message.Contains("could not be exported", StringComparison.Ordinal));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
-    {
-        for (var attempt = 0; attempt < 150; attempt++)
-        {
-            if (condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail(failure);
     }
 }

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Gateway.Audit;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Audit;
@@ -42,14 +40,7 @@ public sealed class TraceContextTests(GatewayFixture fixture)
 
     private static async Task<(Activity Span, string? ProblemTraceId)> SendWithTraceParentAsync(GatewayHost gateway, string name)
     {
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == GatewayTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var audit = new AuditSpanRecorder();
         using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
         var path = $"/files/acme/trace/{name}-{Guid.NewGuid():N}.txt";
 
@@ -64,7 +55,7 @@ public sealed class TraceContextTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
         var traceId = problem.RootElement.TryGetProperty("traceId", out var value) ? value.GetString() : null;
-        var span = Assert.Single(spans, span => (string?)span.GetTagItem(AuditTags.UrlPath) == path);
+        var span = audit.For(path);
         return (span, traceId?.Split('-') is [_, var id, _, _] ? id : traceId);
     }
 }

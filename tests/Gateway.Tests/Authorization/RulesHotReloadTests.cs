@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Gateway.Audit;
@@ -19,18 +18,13 @@ public sealed class RulesHotReloadTests(GatewayFixture fixture) : IDisposable
         """;
 
     private readonly string _configDirectory = TestConfiguration.CopyToTemporaryDirectory();
-    private readonly ConcurrentQueue<Activity> _spans = new();
-    private readonly ActivityListener _listener = new()
-    {
-        ShouldListenTo = source => source.Name == GatewayTelemetry.Name,
-        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-    };
+    private readonly AuditSpanRecorder _audit = new();
 
     private string RulesFile => Path.Combine(_configDirectory, "rules", "access.json");
 
     public void Dispose()
     {
-        _listener.Dispose();
+        _audit.Dispose();
         Directory.Delete(_configDirectory, recursive: true);
     }
 
@@ -38,8 +32,6 @@ public sealed class RulesHotReloadTests(GatewayFixture fixture) : IDisposable
     public async Task EditRules_WhileRequestsFlow_EveryDecisionMatchesTheVersionItReports()
     {
         await File.WriteAllTextAsync(RulesFile, RulesA);
-        _listener.ActivityStopped = _spans.Enqueue;
-        ActivitySource.AddActivityListener(_listener);
         await using var gateway = await StartAsync();
         using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
         Assert.Equal(HttpStatusCode.Found, (await client.GetAsync("/files/acme/reload/alpha/x")).StatusCode);
@@ -65,11 +57,11 @@ public sealed class RulesHotReloadTests(GatewayFixture fixture) : IDisposable
         }
 
         await File.WriteAllTextAsync(RulesFile, RulesB);
-        await WaitUntilAsync(async () => (await client.GetAsync("/files/acme/reload/beta/x")).StatusCode == HttpStatusCode.Found);
+        await Eventually.HoldsAsync(async () => (await client.GetAsync("/files/acme/reload/beta/x")).StatusCode == HttpStatusCode.Found, "The rules edit did not take effect.");
         await stop.CancelAsync();
         var requests = (await Task.WhenAll(load)).Sum();
 
-        var decisions = _spans.Where(span => ((string?)span.GetTagItem(AuditTags.UrlPath))?.StartsWith("/files/acme/reload/", StringComparison.Ordinal) == true).ToList();
+        var decisions = _audit.Spans.Where(span => ((string?)span.GetTagItem(AuditTags.UrlPath))?.StartsWith("/files/acme/reload/", StringComparison.Ordinal) == true).ToList();
         var versions = decisions.Select(span => (string)span.GetTagItem(AuditTags.RulesVersion)!).Distinct().ToList();
         Assert.True(requests > 50, $"only {requests} requests flowed");
         Assert.True(versions.Count >= 2, "the edit never took effect while requests flowed");
@@ -112,20 +104,5 @@ public sealed class RulesHotReloadTests(GatewayFixture fixture) : IDisposable
         var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
         overrides["GATEWAY_CONFIG_DIR"] = _configDirectory;
         return GatewayHost.StartAsync(overrides);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("The rules edit did not take effect within 10 seconds.");
     }
 }

@@ -58,7 +58,7 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
               "Metadata": { "Download.Store": "demo-s3", "Download.Key": "tenants/{tenant}/{path}" } }
             """);
         await ReplaceAsync(ProxyJson, fixedSettings.ToJsonString());
-        await WaitUntilAsync(async () => await StatusAsync("/reloaded/acme/d.txt") == HttpStatusCode.Found);
+        await Eventually.HoldsAsync(async () => await StatusAsync("/reloaded/acme/d.txt") == HttpStatusCode.Found, "The good edit was not applied.");
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/e.txt"));
     }
 
@@ -127,20 +127,5 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
     }
 
     private Task WaitForLogAsync(string text) =>
-        WaitUntilAsync(() => Task.FromResult(_logs.Messages.Any(message => message.Contains(text, StringComparison.Ordinal))));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("The condition did not hold within 10 seconds.");
-    }
+        Eventually.HoldsAsync(() => _logs.Messages.Any(message => message.Contains(text, StringComparison.Ordinal)), $"No log said '{text}'.");
 }

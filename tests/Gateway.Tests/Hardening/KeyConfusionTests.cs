@@ -90,14 +90,14 @@ public sealed class AuthorityGateway : IAsyncLifetime
 
     internal ECDsa AttackerEcKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    internal WireMockServer Provider { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+    private IdentityProviderStandIn? _provider;
 
     /// <summary>Serves the attacker's keys; any request it receives is a failure.</summary>
     internal WireMockServer Attacker { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
 
     internal GatewayHost Gateway => _gateway ?? throw new InvalidOperationException("Not started.");
 
-    internal string Issuer => Provider.Url!;
+    internal string Issuer => _provider?.Issuer ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>The committed demo-s3 endpoint: this gateway signs for it without talking to it.</summary>
     internal Uri StoreOrigin { get; private set; } = null!;
@@ -111,26 +111,18 @@ public sealed class AuthorityGateway : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        AuthorityJwk = PublicJwk(AuthorityKey);
-        var attackerJwk = PublicJwk(AttackerKey);
+        _provider = new IdentityProviderStandIn(AuthorityKey);
+        AuthorityJwk = IdentityProviderStandIn.PublicJwk(AuthorityKey);
+        var attackerJwk = IdentityProviderStandIn.PublicJwk(AttackerKey);
         AttackerJwk = JsonSerializer.Deserialize<Dictionary<string, object>>(attackerJwk)!;
-        Provider.Given(Request.Create().WithPath("/.well-known/openid-configuration").UsingGet())
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json")
-                .WithBody($$"""{ "issuer": "{{Issuer}}", "jwks_uri": "{{Issuer}}/jwks" }"""));
-        Provider.Given(Request.Create().WithPath("/jwks").UsingGet())
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody($$"""{ "keys": [ {{AuthorityJwk}} ] }"""));
         Attacker.Given(Request.Create().UsingAnyMethod())
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody($$"""{ "keys": [ {{attackerJwk}} ] }"""));
 
-        _gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Authentication:Jwt:Authority"] = Issuer,
-            ["Authentication:Jwt:RequireHttpsMetadata"] = "false",
-            ["Authentication:Jwt:Issuer"] = Issuer,
-            // Beside the committed development HMAC key (index 0).
-            ["Authentication:Jwt:SigningKeys:1:KeyId"] = PartnerKeyId,
-            ["Authentication:Jwt:SigningKeys:1:PublicKeyPem"] = PartnerPem,
-        });
+        var settings = _provider.GatewaySettings();
+        // Beside the committed development HMAC key (index 0).
+        settings["Authentication:Jwt:SigningKeys:1:KeyId"] = PartnerKeyId;
+        settings["Authentication:Jwt:SigningKeys:1:PublicKeyPem"] = PartnerPem;
+        _gateway = await GatewayHost.StartAsync(settings);
         StoreOrigin = new Uri(Gateway.Services.GetRequiredService<IConfiguration>()["Gateway:Stores:demo-s3:Endpoint"]!);
     }
 
@@ -162,19 +154,12 @@ public sealed class AuthorityGateway : IAsyncLifetime
             await _gateway.DisposeAsync();
         }
 
-        Provider.Stop();
-        Provider.Dispose();
+        _provider?.Dispose();
         Attacker.Stop();
         Attacker.Dispose();
         AuthorityKey.Rsa.Dispose();
         PartnerKey.Rsa.Dispose();
         AttackerKey.Rsa.Dispose();
         AttackerEcKey.Dispose();
-    }
-
-    private static string PublicJwk(RsaSecurityKey key)
-    {
-        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
-        return $$"""{ "kty": "RSA", "use": "sig", "alg": "RS256", "kid": "{{jwk.Kid}}", "n": "{{jwk.N}}", "e": "{{jwk.E}}" }""";
     }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -132,21 +130,14 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Rejection_IsAudited()
     {
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == GatewayTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var audit = new AuditSpanRecorder();
         using var client = Gateway.CreateClient(TestTokens.For("rl-subject-7", "acme"));
         for (var i = 0; i <= Burst; i++)
         {
             using var response = await client.GetAsync($"/files/acme/audited/{i}.txt");
         }
 
-        var span = Assert.Single(spans, span => (string?)span.GetTagItem(AuditTags.UrlPath) == $"/files/acme/audited/{Burst}.txt");
+        var span = audit.For($"/files/acme/audited/{Burst}.txt");
         Assert.Equal("deny", span.GetTagItem(AuditTags.Decision));
         Assert.Equal("rate-limited", span.GetTagItem(AuditTags.Reason));
         Assert.Equal("rl-subject-7", span.GetTagItem(AuditTags.Subject));
