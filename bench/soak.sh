@@ -118,19 +118,7 @@ token=$(mint_gateway_token --sub soak --claim tenant=acme --claim scope=storage:
   || die "minting the gateway token failed"
 
 counters=''
-if [[ $COUNTERS != 0 ]]; then
-  counters=$(command -v dotnet-counters || true)
-  [[ -z $counters && -x $HOME/.dotnet/tools/dotnet-counters ]] && counters=$HOME/.dotnet/tools/dotnet-counters
-  if [[ -z $counters ]]; then
-    if build_step "installing dotnet-counters into the temp folder" "$tmp/counters-install.log" \
-         dotnet tool install dotnet-counters --tool-path "$tmp/tools"; then
-      counters=$tmp/tools/dotnet-counters
-    else
-      notes+=("no GC heap figures: dotnet-counters could not be installed")
-      log "${notes[-1]}"
-    fi
-  fi
-fi
+[[ $COUNTERS != 0 ]] && find_dotnet_counters   # with none, the report has no GC heap figures
 
 busy_before=$(cpu_busy)
 warn_busy "$busy_before" "before the gateway started"

@@ -1,4 +1,4 @@
-# Shell helpers shared by the loopback benchmarks (bench/load.sh, bench/soak.sh). Sourced, never run.
+# Shell helpers shared by the loopback benchmarks (bench/load.sh, bench/soak.sh, bench/per-request.sh). Sourced, never run.
 #
 # The caller sets BENCH_NAME (the log prefix) and SERVER_CPUS (taskset list for start_server) before using
 # them, then calls bench_start, which creates the temp folder and installs the exit trap. State kept here:
@@ -133,6 +133,23 @@ warn_busy() {
   if (($1 > 10)); then
     notes+=("the CPUs were $1% busy with other work $2: figures may be low and ratios skewed")
     log "WARNING: ${notes[-1]}"
+  fi
+}
+
+# find_dotnet_counters: sets `counters` to a dotnet-counters executable (on PATH, in ~/.dotnet/tools, or
+# installed into the temp folder), or to '' with a note when there is none.
+find_dotnet_counters() {
+  counters=$(command -v dotnet-counters || true)
+  [[ -z $counters && -x $HOME/.dotnet/tools/dotnet-counters ]] && counters=$HOME/.dotnet/tools/dotnet-counters
+  if [[ -z $counters ]]; then
+    if build_step "installing dotnet-counters into the temp folder" "$tmp/counters-install.log" \
+         dotnet tool install dotnet-counters --tool-path "$tmp/tools"; then
+      counters=$tmp/tools/dotnet-counters
+    else
+      counters=''
+      notes+=("dotnet-counters could not be installed")
+      log "${notes[-1]}"
+    fi
   fi
 }
 

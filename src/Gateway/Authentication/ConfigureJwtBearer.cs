@@ -9,7 +9,7 @@ namespace Gateway.Authentication;
 /// Binds <see cref="JwtOptions"/> to the JWT bearer handler: issuer, audience, lifetime and signature are all
 /// validated, the algorithm list is closed, and claims keep their JWT names (<c>sub</c>, <c>tenant</c>).
 /// </summary>
-internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
     {
@@ -29,6 +29,12 @@ internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions) : ICon
         options.RefreshOnIssuerKeyNotFound = true;
         options.RefreshInterval = jwt.KeyRefreshInterval;
         options.MapInboundClaims = false;
+        if (jwt.ValidatedTokenCacheSize > 0)
+        {
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingTokenHandler(new JsonWebTokenHandler { MapInboundClaims = false }, jwt, time));
+        }
+
         options.IncludeErrorDetails = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {

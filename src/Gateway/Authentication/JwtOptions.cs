@@ -33,6 +33,17 @@ internal sealed record JwtOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan KeyRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many validated bearer tokens are remembered, so that an app sending the same token again skips parsing and
+    /// the signature check; 0 turns remembering off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int ValidatedTokenCacheSize { get; init; } = 10_000;
+
+    /// <summary>How long a validated token is remembered at most (never past its own expiry).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ValidatedTokenCacheTime { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Tolerated clock difference, at most 30 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
