@@ -17,6 +17,8 @@ internal static class TelemetryRegistration
     public const string ServiceName = "object-storage-gateway";
 
     private const string YarpSource = "Yarp.ReverseProxy";
+    private const string RateLimitingMeter = "Microsoft.AspNetCore.RateLimiting";
+    private const string KestrelMeter = "Microsoft.AspNetCore.Server.Kestrel";
     private static readonly TimeSpan DefaultScheduleDelay = TimeSpan.FromSeconds(1);
 
     public static void AddGatewayTelemetry(this WebApplicationBuilder builder)
@@ -59,7 +61,8 @@ internal static class TelemetryRegistration
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(GatewayTelemetry.Name);
+                // Besides the gateway's own: rate-limit decisions per policy, and connections Kestrel refused or cut off.
+                metrics.AddMeter(GatewayTelemetry.Name, RateLimitingMeter, KestrelMeter);
                 if (exporting)
                 {
                     metrics.AddOtlpExporter();

@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Audit;
 using Gateway.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
 
 namespace Gateway.Tests.RateLimiting;
 
@@ -16,6 +20,7 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
 {
     private const int Burst = 3;
 
+    private readonly WireMockServer _collector = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
     private GatewayHost? _gateway;
 
     private GatewayHost Gateway => _gateway!;
@@ -33,6 +38,10 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
         overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Burst"] = $"{Burst}";
         overrides["ReverseProxy:Routes:public-files:RateLimiterPolicy"] = "per-address";
         overrides["ReverseProxy:Routes:user-files:RateLimiterPolicy"] = "Disable";
+        _collector.Given(Request.Create().WithPath("/v1/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        overrides["OTEL_EXPORTER_OTLP_ENDPOINT"] = _collector.Url;
+        overrides["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        overrides["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
         _gateway = await GatewayHost.StartAsync(overrides);
     }
 
@@ -42,6 +51,9 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
         {
             await _gateway.DisposeAsync();
         }
+
+        _collector.Stop();
+        _collector.Dispose();
     }
 
     [Fact]
@@ -125,6 +137,24 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
         Assert.All(results.Take(Burst), result => Assert.True(result.TryGetProperty("url", out _)));
         Assert.All(results.Skip(Burst).Take(2), result => Assert.Equal(429, result.GetProperty("error").GetProperty("status").GetInt32()));
         Assert.True(results[^1].TryGetProperty("url", out _), "A route that disables limiting is not limited in a batch either.");
+    }
+
+    [Fact]
+    public async Task Rejections_AreCountedPerPolicyInExportedMetrics()
+    {
+        using var client = Gateway.CreateClient(TestTokens.For("rl-subject-8", "acme"));
+        for (var i = 0; i <= Burst; i++)
+        {
+            using var response = await client.GetAsync($"/files/acme/metered/{i}.txt");
+        }
+
+        // ASP.NET Core's own rate-limiting meter, exported with the gateway's: requests per policy and result.
+        await Eventually.HoldsAsync(
+            () => SecretScan.Exported(_collector) is var exported
+                && exported.Contains("aspnetcore.rate_limiting.requests", StringComparison.Ordinal)
+                && exported.Contains("endpoint_limiter", StringComparison.Ordinal)
+                && exported.Contains("signing", StringComparison.Ordinal),
+            "No exported metric counted the rejection.");
     }
 
     [Fact]
