@@ -18,6 +18,7 @@ internal static class StatusPages
             StatusCodes.Status401Unauthorized => "Please sign in and open the link again.",
             StatusCodes.Status403Forbidden => "If you think you should have access, ask the person who shared the link.",
             StatusCodes.Status404NotFound => "Check the link, or ask the person who shared it for a new one.",
+            StatusCodes.Status429TooManyRequests => "Too many downloads were asked for in a short time. Wait a moment, then open the link again.",
             >= 500 => "Please try again in a few minutes.",
             _ => "Check the link and try again.",
         };

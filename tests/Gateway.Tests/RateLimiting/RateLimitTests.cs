@@ -113,6 +113,29 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Browser_OverTheLimit_GetsAPageForPeople_WhateverItsForwardedAddress()
+    {
+        using var browser = Gateway.CreateClient();
+        HttpResponseMessage? response = null;
+        for (var i = 0; i <= Burst; i++)
+        {
+            response?.Dispose();
+            using var navigation = new HttpRequestMessage(HttpMethod.Get, $"/public/page-{i}.png");
+            navigation.Headers.Add("Sec-Fetch-Mode", "navigate");
+            navigation.Headers.Add("Accept", "text/html");
+            // A new forwarded address each time buys no new bucket: forwarded headers count only from trusted proxies.
+            navigation.Headers.Add("X-Forwarded-For", $"198.51.100.{i + 1}");
+            response = await browser.SendAsync(navigation);
+        }
+
+        using var limited = response!;
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("text/html", limited.Content.Headers.ContentType?.MediaType);
+        Assert.True(limited.Headers.Contains("Retry-After"));
+        Assert.Contains("Wait a moment", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Route_ThatDisablesLimiting_IsNotLimited()
     {
         using var client = Gateway.CreateClient(TestTokens.For("rl-subject-5", "acme"));
