@@ -136,6 +136,40 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BehindATrustedProxy_EachForwardedClientHasItsOwnBucket()
+    {
+        var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
+        overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Permits"] = "1";
+        overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Period"] = "01:00:00";
+        overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Burst"] = $"{Burst}";
+        overrides["ReverseProxy:Routes:public-files:RateLimiterPolicy"] = "per-address";
+        overrides["Gateway:ForwardedHeaders:KnownProxies:0"] = "127.0.0.1";
+        await using var behindProxy = await GatewayHost.StartAsync(overrides);
+        using var proxy = behindProxy.CreateClient();
+
+        async Task<HttpStatusCode> AsClient(string address, int i)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/public/proxied-{i}.png");
+            request.Headers.Add("X-Forwarded-For", address);
+            using var response = await proxy.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        var first = new List<HttpStatusCode>();
+        for (var i = 0; i <= Burst; i++)
+        {
+            first.Add(await AsClient("203.0.113.1", i));
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Redirect, Burst), HttpStatusCode.TooManyRequests], first);
+        Assert.Equal(HttpStatusCode.Redirect, await AsClient("203.0.113.2", 0));
+        Assert.Equal(HttpStatusCode.Redirect, await AsClient("2001:db8:1:2::1", 0));
+        Assert.Equal(HttpStatusCode.Redirect, await AsClient("2001:db8:1:2::2", 1));
+        Assert.Equal(HttpStatusCode.Redirect, await AsClient("2001:db8:1:2::3", 2));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await AsClient("2001:db8:1:2:ffff::4", 3)); // one /64, one bucket
+    }
+
+    [Fact]
     public async Task Route_ThatDisablesLimiting_IsNotLimited()
     {
         using var client = Gateway.CreateClient(TestTokens.For("rl-subject-5", "acme"));
