@@ -1,3 +1,5 @@
+using Gateway.Signing.Sts;
+
 namespace Gateway.Signing.Credentials;
 
 /// <summary>How to ask AWS STS (Query API version 2011-06-15) for temporary keys.</summary>
@@ -37,15 +39,7 @@ public sealed record AwsStsOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (Endpoint is null || !Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttps && Endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            errors.Add($"{nameof(Endpoint)} must be an absolute http or https URL.");
-        }
-
-        if (string.IsNullOrWhiteSpace(Region))
-        {
-            errors.Add($"{nameof(Region)} is required.");
-        }
+        StsHttp.ValidateEndpointAndRegion(Endpoint, Region, errors);
 
         if (string.IsNullOrWhiteSpace(RoleArn))
         {

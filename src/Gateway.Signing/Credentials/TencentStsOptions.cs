@@ -1,3 +1,5 @@
+using Gateway.Signing.Sts;
+
 namespace Gateway.Signing.Credentials;
 
 /// <summary>How to ask Tencent STS (API version 2018-08-13) for temporary keys.</summary>
@@ -43,15 +45,7 @@ public sealed record TencentStsOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (Endpoint is null || !Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttps && Endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            errors.Add($"{nameof(Endpoint)} must be an absolute http or https URL.");
-        }
-
-        if (string.IsNullOrWhiteSpace(Region))
-        {
-            errors.Add($"{nameof(Region)} is required.");
-        }
+        StsHttp.ValidateEndpointAndRegion(Endpoint, Region, errors);
 
         int maxDuration;
         switch (Action)

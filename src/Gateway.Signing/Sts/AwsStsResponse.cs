@@ -82,18 +82,7 @@ internal static class AwsStsResponse
             throw StsException.Malformed(Service, action, status, "Expiration is not a date");
         }
 
-        if (expiration <= now)
-        {
-            throw StsException.Malformed(Service, action, status, "the credentials have already expired");
-        }
-
-        return new StorageCredentials
-        {
-            AccessKeyId = accessKeyId,
-            SecretKey = secretKey,
-            SessionToken = sessionToken,
-            Expiration = expiration,
-        };
+        return StsHttp.Issued(Service, action, status, accessKeyId, secretKey, sessionToken, expiration, now);
     }
 
     private static bool IsTransient(HttpStatusCode status, string? code) =>

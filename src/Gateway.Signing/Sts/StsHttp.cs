@@ -68,6 +68,28 @@ internal static class StsHttp
     public static bool IsCodeFamily(string code, string family) =>
         code.StartsWith(family, StringComparison.Ordinal) && (code.Length == family.Length || code[family.Length] == '.');
 
+    /// <summary>The keys of a successful answer; keys that have already expired make the answer malformed.</summary>
+    /// <exception cref="StsException">The keys expire at or before <paramref name="now"/>.</exception>
+    public static StorageCredentials Issued(
+        string service, string action, HttpStatusCode status, string accessKeyId, string secretKey, string sessionToken, DateTimeOffset expiration, DateTimeOffset now) =>
+        expiration <= now
+            ? throw StsException.Malformed(service, action, status, "the credentials have already expired")
+            : new StorageCredentials { AccessKeyId = accessKeyId, SecretKey = secretKey, SessionToken = sessionToken, Expiration = expiration };
+
+    /// <summary>Adds an error for each of an STS endpoint and region that is missing or not usable; each names the setting, never its value.</summary>
+    public static void ValidateEndpointAndRegion(Uri? endpoint, string? region, List<string> errors)
+    {
+        if (endpoint is null || !endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add("Endpoint must be an absolute http or https URL.");
+        }
+
+        if (string.IsNullOrWhiteSpace(region))
+        {
+            errors.Add("Region is required.");
+        }
+    }
+
     /// <summary>The <c>Host</c> header HttpClient sends for <paramref name="endpoint"/>, which is what gets signed.</summary>
     public static string HostHeader(Uri endpoint) =>
         endpoint.IsDefaultPort ? endpoint.IdnHost : endpoint.IdnHost + ":" + endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -70,18 +70,7 @@ internal static class TencentStsResponse
             string secretId = RequiredString(credentials, "TmpSecretId", action, status);
             string secretKey = RequiredString(credentials, "TmpSecretKey", action, status);
             DateTimeOffset expiration = ReadExpiration(response, action, status);
-            if (expiration <= now)
-            {
-                throw StsException.Malformed(Service, action, status, "the credentials have already expired");
-            }
-
-            return new StorageCredentials
-            {
-                AccessKeyId = secretId,
-                SecretKey = secretKey,
-                SessionToken = token,
-                Expiration = expiration,
-            };
+            return StsHttp.Issued(Service, action, status, secretId, secretKey, token, expiration, now);
         }
     }
 
