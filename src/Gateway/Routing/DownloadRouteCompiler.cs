@@ -108,7 +108,7 @@ internal static class DownloadRouteCompiler
     }
 
     /// <summary>The route's own policy, the default when it names none, or null when it turns limiting off.</summary>
-    public static string? RateLimitPolicy(RouteConfig route, RateLimitOptions limits) => route.RateLimiterPolicy switch
+    private static string? RateLimitPolicy(RouteConfig route, RateLimitOptions limits) => route.RateLimiterPolicy switch
     {
         null or "" => limits.DefaultPolicy,
         var name when string.Equals(name, RateLimitOptions.Disable, StringComparison.OrdinalIgnoreCase) => null,

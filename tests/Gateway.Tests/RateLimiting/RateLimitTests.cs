@@ -27,6 +27,20 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        var overrides = LimitedOverrides();
+        _collector.Given(Request.Create().WithPath("/v1/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        overrides["OTEL_EXPORTER_OTLP_ENDPOINT"] = _collector.Url;
+        overrides["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        overrides["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
+        _gateway = await GatewayHost.StartAsync(overrides);
+    }
+
+    /// <summary>
+    /// The committed configuration with small limits: the default policy holds <see cref="Burst"/> per subject, the
+    /// public route's own policy <see cref="Burst"/> per address, and the user route turns limiting off.
+    /// </summary>
+    private Dictionary<string, string?> LimitedOverrides()
+    {
         var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
         overrides["Gateway:RateLimits:Policies:signing:PerSubject:Permits"] = "1";
         overrides["Gateway:RateLimits:Policies:signing:PerSubject:Period"] = "01:00:00";
@@ -38,11 +52,7 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
         overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Burst"] = $"{Burst}";
         overrides["ReverseProxy:Routes:public-files:RateLimiterPolicy"] = "per-address";
         overrides["ReverseProxy:Routes:user-files:RateLimiterPolicy"] = "Disable";
-        _collector.Given(Request.Create().WithPath("/v1/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
-        overrides["OTEL_EXPORTER_OTLP_ENDPOINT"] = _collector.Url;
-        overrides["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-        overrides["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
-        _gateway = await GatewayHost.StartAsync(overrides);
+        return overrides;
     }
 
     public async Task DisposeAsync()
@@ -138,11 +148,7 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task BehindATrustedProxy_EachForwardedClientHasItsOwnBucket()
     {
-        var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
-        overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Permits"] = "1";
-        overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Period"] = "01:00:00";
-        overrides["Gateway:RateLimits:Policies:per-address:PerClientIp:Burst"] = $"{Burst}";
-        overrides["ReverseProxy:Routes:public-files:RateLimiterPolicy"] = "per-address";
+        var overrides = LimitedOverrides();
         overrides["Gateway:ForwardedHeaders:KnownProxies:0"] = "127.0.0.1";
         await using var behindProxy = await GatewayHost.StartAsync(overrides);
         using var proxy = behindProxy.CreateClient();
