@@ -2,115 +2,92 @@ using System.Diagnostics;
 using System.Globalization;
 using Gateway.Authorization;
 using Gateway.Diagnostics;
-using Gateway.Routing;
-using Gateway.Rules;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Audit;
 
 /// <summary>
-/// Writes one audit record per decision: a <c>gateway.download</c> span with every field, and a log record with the main ones,
-/// both correlated by trace id. Never records a signature, a key, a token, a cookie or a signed URL.
+/// Emits a request's <see cref="DownloadDecision"/> once: a <c>gateway.download</c> span with every field, and a log
+/// record with the main ones, both correlated by trace id. Never records a signature, a key, a token, a cookie or a
+/// signed URL.
 /// </summary>
-internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetProvider rules, IOptions<AuditOptions> options, ILogger<DownloadAudit> logger)
+internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetProvider rules, TimeProvider time, IOptions<AuditOptions> options, ILogger<DownloadAudit> logger)
 {
     private const int MaxUserAgentLength = 256;
     private readonly string[] _claimTypes = [.. options.Value.Claims.Where(type => type != "sub")];
     private readonly string[] _claimTags = [.. options.Value.Claims.Where(type => type != "sub").Select(type => AuditTags.ClaimPrefix + type)];
 
-    /// <summary>Starts the audit span of one download request, tagged with what is known before any decision.</summary>
-    public Activity? Start(HttpContext context, DownloadRoute route) =>
-        Start(context, route, context.Request.Method, context.Request.Path.Value);
+    /// <summary>Opens the record of a request that matched <paramref name="route"/>.</summary>
+    public DownloadDecision Open(Routing.DownloadRoute route) => new(route, time.GetUtcNow());
 
-    /// <summary>Starts the audit span of one download, which may be one item of a batch request.</summary>
-    public Activity? Start(HttpContext context, DownloadRoute route, string method, string? path)
+    /// <summary>Writes the record: the span (started when the record was opened), the decision counter and the log record.</summary>
+    public void Emit(HttpContext context, DownloadDecision decision)
     {
-        var activity = telemetry.ActivitySource.StartActivity(GatewayTelemetry.DownloadActivityName, ActivityKind.Internal);
-        if (activity is { IsAllDataRequested: true })
+        var route = decision.Route;
+        var reason = decision.Reason;
+        var outcome = reason.Outcome();
+        var rulesVersion = decision.RulesVersion ?? rules.Current.Version;
+        var request = context.Request;
+        var subject = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst("sub")?.Value : null;
+        var clientAddress = context.Connection.RemoteIpAddress?.ToString();
+        var userAgent = UserAgent(request);
+        var expiresAt = decision.ExpiresAt?.ToString("O", CultureInfo.InvariantCulture);
+
+        using (var activity = telemetry.ActivitySource.StartActivity(GatewayTelemetry.DownloadActivityName, ActivityKind.Internal, parentContext: default, startTime: decision.OpenedAt))
         {
-            var request = context.Request;
-            activity.SetTag(AuditTags.RouteId, route.RouteId);
-            activity.SetTag(AuditTags.HttpRoute, context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText : null);
-            activity.SetTag(AuditTags.Method, method);
-            activity.SetTag(AuditTags.UrlPath, path);
-            activity.SetTag(AuditTags.Store, route.StoreName);
-            activity.SetTag(AuditTags.ClientAddress, context.Connection.RemoteIpAddress?.ToString());
-            activity.SetTag(AuditTags.UserAgent, UserAgent(request));
-            if (context.User.Identity?.IsAuthenticated == true)
+            if (activity is { IsAllDataRequested: true })
             {
-                activity.SetTag(AuditTags.Subject, context.User.FindFirst("sub")?.Value);
-                for (var i = 0; i < _claimTypes.Length; i++)
+                activity.SetTag(AuditTags.RouteId, route.RouteId);
+                activity.SetTag(AuditTags.HttpRoute, context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText : null);
+                activity.SetTag(AuditTags.Method, request.Method);
+                activity.SetTag(AuditTags.UrlPath, request.Path.Value);
+                activity.SetTag(AuditTags.Store, route.StoreName);
+                activity.SetTag(AuditTags.ClientAddress, clientAddress);
+                activity.SetTag(AuditTags.UserAgent, userAgent);
+                if (subject is not null)
                 {
-                    var values = context.User.FindAll(_claimTypes[i]).Select(claim => claim.Value).ToArray();
-                    if (values.Length > 0)
+                    activity.SetTag(AuditTags.Subject, subject);
+                }
+
+                if (context.User.Identity?.IsAuthenticated == true)
+                {
+                    for (var i = 0; i < _claimTypes.Length; i++)
                     {
-                        activity.SetTag(_claimTags[i], values.Length == 1 ? values[0] : values);
+                        var values = context.User.FindAll(_claimTypes[i]).Select(claim => claim.Value).ToArray();
+                        if (values.Length > 0)
+                        {
+                            activity.SetTag(_claimTags[i], values.Length == 1 ? values[0] : values);
+                        }
                     }
                 }
+
+                if (decision.ObjectKey is not null)
+                {
+                    activity.SetTag(AuditTags.Bucket, decision.Bucket);
+                    activity.SetTag(AuditTags.ObjectKey, decision.ObjectKey);
+                    activity.SetTag(AuditTags.UrlExpiresAt, expiresAt);
+                    activity.SetTag(AuditTags.CredentialKind, decision.CredentialKind);
+                }
+
+                activity.SetTag(AuditTags.Decision, outcome);
+                activity.SetTag(AuditTags.Reason, reason.Name());
+                activity.SetTag(AuditTags.RuleId, decision.RuleId);
+                activity.SetTag(AuditTags.RulesVersion, rulesVersion);
+                if (outcome == AuditDecisions.Error)
+                {
+                    activity.SetStatus(ActivityStatusCode.Error, reason.Name());
+                }
             }
-        }
 
-        return activity;
-    }
-
-    /// <summary>Records the signed URL's target: bucket, key, expiry and credential kind; never the URL itself.</summary>
-    public static void Signed(Activity? activity, string bucket, string key, DateTimeOffset expiresAt, string credentialKind)
-    {
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag(AuditTags.Bucket, bucket);
-            activity.SetTag(AuditTags.ObjectKey, key);
-            activity.SetTag(AuditTags.UrlExpiresAt, expiresAt.ToString("O", CultureInfo.InvariantCulture));
-            activity.SetTag(AuditTags.CredentialKind, credentialKind);
-        }
-    }
-
-    /// <summary>Closes a decision: tags the span with the outcome and the deciding rule, counts it, and writes the audit log record.</summary>
-    public void Decide(Activity? activity, DownloadRoute route, string decision, string reason, string ruleId, string rulesVersion)
-    {
-        if (activity is not null)
-        {
-            activity.SetTag(AuditTags.Decision, decision);
-            activity.SetTag(AuditTags.Reason, reason);
-            activity.SetTag(AuditTags.RuleId, ruleId);
-            activity.SetTag(AuditTags.RulesVersion, rulesVersion);
-            if (decision == AuditDecisions.Error)
+            // Inside the span, so the log record carries its trace and span id.
+            telemetry.Decisions.Add(1, new(AuditTags.RouteId, route.RouteId), new(AuditTags.Decision, outcome));
+            if (logger.IsEnabled(LogLevel.Information))
             {
-                activity.SetStatus(ActivityStatusCode.Error, reason);
+                Log.Decision(
+                    logger, outcome, reason.Name(), decision.RuleId, rulesVersion, route.RouteId, route.StoreName, subject,
+                    decision.Bucket, decision.ObjectKey, expiresAt, decision.CredentialKind, clientAddress, userAgent, request.Path.Value);
             }
         }
-
-        telemetry.Decisions.Add(1, new(AuditTags.RouteId, route.RouteId), new(AuditTags.Decision, decision));
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            Log.Decision(
-                logger,
-                decision,
-                reason,
-                ruleId,
-                rulesVersion,
-                route.RouteId,
-                route.StoreName,
-                activity?.GetTagItem(AuditTags.Subject) as string,
-                activity?.GetTagItem(AuditTags.Bucket) as string,
-                activity?.GetTagItem(AuditTags.ObjectKey) as string,
-                activity?.GetTagItem(AuditTags.UrlExpiresAt) as string,
-                activity?.GetTagItem(AuditTags.CredentialKind) as string,
-                activity?.GetTagItem(AuditTags.ClientAddress) as string,
-                activity?.GetTagItem(AuditTags.UserAgent) as string,
-                activity?.GetTagItem(AuditTags.UrlPath) as string);
-        }
-    }
-
-    /// <summary>Closes a decision taken without the rules (bad input, credentials), which no rule decided.</summary>
-    public void Decide(Activity? activity, DownloadRoute route, string decision, string reason) =>
-        Decide(activity, route, decision, reason, AccessDecisions.DefaultDeny, rules.Current.Version);
-
-    /// <summary>Records a denial taken before the download step ran (method, authentication or route policy).</summary>
-    public void Denied(HttpContext context, DownloadRoute route, string reason)
-    {
-        using var activity = Start(context, route);
-        Decide(activity, route, AuditDecisions.Deny, reason);
     }
 
     private static string? UserAgent(HttpRequest request)
@@ -141,5 +118,29 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
             string? clientAddress,
             string? userAgent,
             string? urlPath);
+    }
+}
+
+/// <summary>
+/// Opens the <see cref="DownloadDecision"/> of every request whose endpoint is a download route, and emits it once
+/// when the rest of the pipeline is done, whichever step answered and whether or not it threw.
+/// </summary>
+internal sealed class DownloadAuditMiddleware(RequestDelegate next, DownloadAudit audit)
+{
+    public Task InvokeAsync(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Routing.DownloadRoute>() is { } route ? InvokeCore(context, route) : next(context);
+
+    private async Task InvokeCore(HttpContext context, Routing.DownloadRoute route)
+    {
+        var decision = audit.Open(route);
+        context.Features.Set(decision);
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            audit.Emit(context, decision);
+        }
     }
 }

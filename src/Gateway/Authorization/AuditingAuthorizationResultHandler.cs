@@ -1,23 +1,19 @@
 using Gateway.Audit;
-using Gateway.Routing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Authorization;
 
-/// <summary>Audits the denials that ASP.NET Core's authorization takes on download routes, then answers as usual.</summary>
-internal sealed class AuditingAuthorizationResultHandler(DownloadRouteTable routes, DownloadAudit audit) : IAuthorizationMiddlewareResultHandler
+/// <summary>Records on the download's audit record why ASP.NET Core's authorization refused it, then answers as usual.</summary>
+internal sealed class AuditingAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (!authorizeResult.Succeeded
-            && context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is { } model
-            && routes.Find(model.Config) is { } route)
+        if (!authorizeResult.Succeeded && context.GetDownloadDecision() is { } decision)
         {
-            audit.Denied(context, route, authorizeResult.Challenged ? "unauthenticated" : "policy");
+            decision.Decide(authorizeResult.Challenged ? DecisionReason.Unauthenticated : DecisionReason.Policy);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

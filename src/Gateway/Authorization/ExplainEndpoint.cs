@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Gateway.Configuration;
+using Gateway.Hosting;
 using Gateway.Rules;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy;
 
 namespace Gateway.Authorization;
 
@@ -19,10 +19,10 @@ internal static class ExplainEndpoint
             return;
         }
 
-        app.MapPost(Path, Explain).RequireAuthorization(policy);
+        app.MapPost(Path, ExplainAsync).RequireAuthorization(policy);
     }
 
-    private static IResult Explain(ExplainRequest request, IProxyStateLookup proxy, RuleSetProvider rules, IOptions<GatewayOptions> options)
+    private static async Task<IResult> ExplainAsync(ExplainRequest request, HttpContext context, InProcessRequests requests, RuleSetProvider rules)
     {
         if (string.IsNullOrEmpty(request.Method) || string.IsNullOrEmpty(request.Path))
         {
@@ -46,8 +46,8 @@ internal static class ExplainEndpoint
         }
 
         var caller = request.Anonymous ? Caller.Anonymous : Caller.FromClaims(claims);
-        var routes = proxy.GetRoutes().Select(route => route.Config);
-        return TypedResults.Ok(RuleExplainer.Explain(routes, options.Value, rules.Current, request.Method, request.Path, caller));
+        var host = request.Host is { Length: > 0 } asked ? new HostString(asked) : context.Request.Host;
+        return TypedResults.Ok(await RuleExplainer.ExplainAsync(requests, context.RequestServices, rules.Current, request.Method, request.Path, host, caller));
     }
 
     /// <summary>The question: a method, a raw path, and the caller's claims (a string or an array of strings each).</summary>
@@ -55,5 +55,6 @@ internal static class ExplainEndpoint
     /// <param name="Path">The request path as a client would send it (percent-encoded).</param>
     /// <param name="Claims">The caller's claims.</param>
     /// <param name="Anonymous">Ask for a caller who has not signed in.</param>
-    internal sealed record ExplainRequest(string? Method, string? Path, Dictionary<string, JsonElement>? Claims, bool Anonymous);
+    /// <param name="Host">The host the request would be sent to; the explain request's own host when empty.</param>
+    internal sealed record ExplainRequest(string? Method, string? Path, Dictionary<string, JsonElement>? Claims, bool Anonymous, string? Host = null);
 }

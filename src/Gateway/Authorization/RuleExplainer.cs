@@ -1,39 +1,47 @@
-using Gateway.Configuration;
+using System.Security.Claims;
+using Gateway.Audit;
+using Gateway.Hosting;
+using Gateway.Redirect;
 using Gateway.Routing;
 using Gateway.Rules;
-using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Authorization;
 
 /// <summary>
-/// Answers "would this caller be allowed METHOD on PATH, and by which rule?" with the same route mapping and the
-/// same evaluator that requests use. The admin endpoint and the <c>explain</c> verb share it.
+/// Answers "would this caller be allowed METHOD on PATH, and by which rule?" with the application's own routing and
+/// the same decider that requests use. The admin endpoint and the <c>explain</c> verb share it.
 /// </summary>
 internal static class RuleExplainer
 {
-    public static Explanation Explain(IEnumerable<RouteConfig> routes, GatewayOptions options, RuleSet rules, string method, string rawPath, Caller caller)
+    public static async Task<Explanation> ExplainAsync(
+        InProcessRequests requests, IServiceProvider services, RuleSet rules, string method, string rawPath, HostString host, Caller caller)
     {
-        var upperMethod = method.ToUpperInvariant();
-        var resolved = new DownloadPathResolver(routes, options).Resolve(rawPath);
-        if (resolved is null)
+        var upperMethod = HttpMethods.GetCanonicalizedValue(method.ToUpperInvariant());
+        var origin = new RequestOrigin(Uri.UriSchemeHttp, host, null, new ClaimsPrincipal(new ClaimsIdentity()), [], services, CancellationToken.None);
+        if (InProcessRequests.Create(upperMethod, rawPath, origin) is not { } context)
         {
             return new Explanation(false, "no-download-route", null, rules.Version, null, null, null);
         }
 
-        if (resolved.ObjectKey is null)
+        await requests.RouteAsync(context);
+        var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<DownloadRoute>() is not { } route)
         {
-            return new Explanation(false, "invalid-key", null, rules.Version, resolved.Route.RouteId, resolved.Config.AuthorizationPolicy, null);
+            return new Explanation(false, "no-download-route", null, rules.Version, null, null, null);
         }
 
-        var decision = rules.Evaluate(new AccessRequest(upperMethod, resolved.ObjectKey, resolved.Path, resolved.Route.RouteId, resolved.Values, caller));
-        var reason = decision.Error is not null ? "evaluation-error" : decision.Allowed ? "rule-allow" : decision.RuleId == AccessDecisions.DefaultDeny ? "default-deny" : "rule-deny";
-        return new Explanation(decision.Allowed, reason, decision.RuleId, decision.Version, resolved.Route.RouteId, resolved.Config.AuthorizationPolicy, resolved.ObjectKey);
+        var policy = endpoint.Metadata.GetMetadata<RouteModel>()?.Config.AuthorizationPolicy;
+        var request = context.Request;
+        var verdict = DownloadDecider.Decide(rules, route, new DownloadQuestion(upperMethod, request.Path.Value!, request.RouteValues, request.Query, caller));
+        var reason = verdict.Access is { } access ? DecisionReasons.From(access).Name() : verdict.Refusal.Name();
+        return new Explanation(verdict.Allowed, reason, verdict.Access?.RuleId, verdict.Access?.Version ?? rules.Version, route.RouteId, policy, verdict.ObjectKey);
     }
 }
 
 /// <summary>The answer to an explain question.</summary>
 /// <param name="Allowed">Whether the rules allow it.</param>
-/// <param name="Reason">rule-allow, rule-deny, default-deny, evaluation-error, invalid-key or no-download-route.</param>
+/// <param name="Reason">rule-allow, rule-deny, default-deny, evaluation-error, invalid-key, invalid-options or no-download-route.</param>
 /// <param name="RuleId">The deciding rule, or <c>default-deny</c>; null when no rule was asked.</param>
 /// <param name="RulesVersion">The version of the rules that answered.</param>
 /// <param name="RouteId">The download route the path reaches.</param>

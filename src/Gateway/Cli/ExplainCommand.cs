@@ -1,20 +1,19 @@
 using Gateway.Authorization;
-using Gateway.Configuration;
-using Gateway.Routing;
+using Gateway.Hosting;
 using Gateway.Rules;
 
 namespace Gateway.Cli;
 
 /// <summary>
-/// <c>explain METHOD PATH [--claim NAME=VALUE]... [--anonymous]</c>: prints whether the configured rules allow the
-/// request and which rule decides, using the same route mapping and evaluator as the server.
+/// <c>explain METHOD PATH [--claim NAME=VALUE]... [--anonymous] [--host HOST]</c>: prints whether the configured rules
+/// allow the request and which rule decides, using the server's own routing and decider.
 /// </summary>
 internal static class ExplainCommand
 {
     /// <summary>The command-line verb.</summary>
     public const string Verb = "explain";
 
-    private const string Usage = "usage: explain METHOD PATH [--claim NAME=VALUE]... [--anonymous]";
+    private const string Usage = "usage: explain METHOD PATH [--claim NAME=VALUE]... [--anonymous] [--host HOST]";
 
     /// <summary>Returns 0 when allowed, 1 when denied, 2 on bad arguments or configuration.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -27,11 +26,16 @@ internal static class ExplainCommand
 
         var claims = new List<KeyValuePair<string, string>>();
         var anonymous = false;
+        var host = default(HostString);
         for (var i = 0; i < rest.Length; i++)
         {
             if (rest[i] == "--anonymous")
             {
                 anonymous = true;
+            }
+            else if (rest[i] == "--host" && i + 1 < rest.Length)
+            {
+                host = new HostString(rest[++i]);
             }
             else if (rest[i] == "--claim" && i + 1 < rest.Length && CommandLine.TryParseClaim(rest[i + 1], out var claim))
             {
@@ -45,33 +49,16 @@ internal static class ExplainCommand
             }
         }
 
-        RuleSet rules;
-        GatewayOptions options;
-        IConfiguration configuration;
-        try
+        using var app = CliApp.TryBuild(error);
+        if (app is null)
         {
-            configuration = CliConfiguration.Load();
-            options = configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
-            rules = RuleSetParser.Parse(File.ReadAllText(GatewayConfigurationSources.ResolvePath(configuration, options.Rules.File)));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            error.WriteLine($"The configuration cannot be read: {ex.Message}");
-            return 2;
-        }
-        catch (RulesValidationException ex)
-        {
-            error.WriteLine("The rules file is invalid:");
-            foreach (var problem in ex.Errors)
-            {
-                error.WriteLine($"  {problem}");
-            }
-
             return 2;
         }
 
         var caller = anonymous ? Caller.Anonymous : Caller.FromClaims(claims);
-        var answer = RuleExplainer.Explain(ProxyRouteSettings.Read(configuration), options, rules, method, path, caller);
+        var answer = RuleExplainer.ExplainAsync(
+            app.Services.GetRequiredService<InProcessRequests>(), app.Services, app.Services.GetRequiredService<RuleSetProvider>().Current, method, path, host, caller)
+            .GetAwaiter().GetResult();
         output.WriteLine($"decision:      {(answer.Allowed ? "allow" : "deny")}");
         output.WriteLine($"reason:        {answer.Reason}");
         output.WriteLine($"rule:          {answer.RuleId ?? "-"}");

@@ -1,6 +1,7 @@
 using Gateway.Configuration;
 using Gateway.Routing;
 using Gateway.Stores;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Cli;
 
@@ -10,23 +11,17 @@ internal static class PolicyCommand
     /// <summary>The command-line verb.</summary>
     public const string Verb = "policy";
 
-    /// <summary>Returns 0, or 2 when the configuration cannot be read or the store is unknown.</summary>
+    /// <summary>Returns 0, or 2 when the configuration is invalid or the store is unknown.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        GatewayOptions options;
-        List<DownloadRoute> routes;
-        try
+        using var app = CliApp.TryBuild(error);
+        if (app is null)
         {
-            var configuration = CliConfiguration.Load();
-            options = configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
-            routes = [.. ProxyRouteSettings.Read(configuration).Select(route => DownloadRouteCompiler.Compile(route, options)).OfType<DownloadRoute>()];
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException)
-        {
-            error.WriteLine($"The configuration cannot be read: {ex.Message}");
             return 2;
         }
 
+        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var routes = app.Services.GetRequiredService<LiveDownloadRoutes>().All.ToList();
         var stores = args is [var only] ? options.Stores.Where(pair => pair.Key == only).ToList() : [.. options.Stores];
         if (stores.Count == 0)
         {

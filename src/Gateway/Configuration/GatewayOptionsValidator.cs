@@ -2,6 +2,7 @@ using Gateway.RateLimiting;
 using Gateway.Routing;
 using Gateway.Stores;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Configuration;
 
@@ -17,7 +18,7 @@ internal sealed partial class StoreOptionsAnnotationsValidator : IValidateOption
 /// Checks the rules that span settings: each store, and each download route against the stores.
 /// Every error is reported, and each names its setting, never its value.
 /// </summary>
-internal sealed class GatewayOptionsValidator(IConfiguration configuration) : IValidateOptions<GatewayOptions>
+internal sealed class GatewayOptionsValidator(IConfiguration configuration, IProxyConfigProvider proxyConfig) : IValidateOptions<GatewayOptions>
 {
     private static readonly string[] Providers = [StoreProviders.Cos, StoreProviders.S3];
 
@@ -38,7 +39,7 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration) : IV
 
         ValidateRateLimits(options.RateLimits, builder);
 
-        foreach (var route in ProxyRouteSettings.Read(configuration))
+        foreach (var route in proxyConfig.GetConfig().Routes)
         {
             foreach (var error in DownloadRouteCompiler.Validate(route, options))
             {

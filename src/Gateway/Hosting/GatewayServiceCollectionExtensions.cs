@@ -42,9 +42,11 @@ internal static class GatewayServiceCollectionExtensions
             resilience.Retry.MaxRetryAttempts = 3;
         });
         services.AddHealthChecks().AddCheck<StoreCredentialsHealthCheck>("store-credentials", tags: [StoreCredentialsHealthCheck.ReadyTag]);
-        services.TryAddSingleton<DownloadRouteTable>();
         services.TryAddSingleton<RuleSetProvider>();
-        services.TryAddSingleton<DownloadSigner>();
+        services.TryAddSingleton<LinkIssuer>();
+        services.TryAddSingleton<CompiledDownloadRoutes>();
+        services.TryAddSingleton<LiveDownloadRoutes>();
+        services.TryAddSingleton<InProcessRequests>();
         services.TryAddSingleton<ObjectExistence>();
         services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         services.AddHttpClient(ObjectExistence.StoreHttpClient);
@@ -65,13 +67,16 @@ internal static class GatewayServiceCollectionExtensions
         builder.AddGatewayTelemetry();
 
         services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection(ProxyRouteSettings.SectionName))
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<DownloadRouteConfigFilter>();
 
         return builder;
     }
 
-    /// <summary>Builds the pipeline: routing, the download method check, authentication, rate limits, authorization, then YARP with the redirect step.</summary>
+    /// <summary>
+    /// Builds the pipeline: routing, the download's audit record, the method check, authentication, rate limits,
+    /// authorization, then YARP with the redirect step. Batch items and explain run through the same pipeline.
+    /// </summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
         // Every validator runs now, so bad configuration stops start-up with all its errors at once.
@@ -85,9 +90,15 @@ internal static class GatewayServiceCollectionExtensions
             app.UseForwardedHeaders(forwarded.ToOptions());
         }
 
+        app.Services.GetRequiredService<LiveDownloadRoutes>().Use(app);
+
+        // Batch items enter here, after the client's address is settled.
+        app.Services.GetRequiredService<InProcessRequests>().Capture(app);
         app.UseStatusCodePages(context => Problems.WriteAsync(
             context.HttpContext, context.HttpContext.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode)));
         app.UseRouting();
+        app.UseMiddleware<InProcessRequestMiddleware>();
+        app.UseMiddleware<DownloadAuditMiddleware>();
         app.UseMiddleware<DownloadMethodMiddleware>();
         app.UseAuthentication();
 
@@ -104,7 +115,7 @@ internal static class GatewayServiceCollectionExtensions
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
-        });
+        }).WithDownloadRoutes(app.Services.GetRequiredService<CompiledDownloadRoutes>());
 
         return app;
     }

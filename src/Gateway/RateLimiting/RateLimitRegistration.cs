@@ -2,11 +2,9 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Gateway.Audit;
 using Gateway.Diagnostics;
-using Gateway.Routing;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Model;
 
 namespace Gateway.RateLimiting;
 
@@ -35,11 +33,7 @@ internal static class RateLimitRegistration
     {
         var context = rejected.HttpContext;
         var retryAfter = RetryAfterSeconds(rejected.Lease);
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is { } model
-            && context.RequestServices.GetRequiredService<DownloadRouteTable>().Find(model.Config) is { } route)
-        {
-            context.RequestServices.GetRequiredService<DownloadAudit>().Denied(context, route, "rate-limited");
-        }
+        context.GetDownloadDecision()?.Decide(DecisionReason.RateLimited);
 
         context.Response.Headers.RetryAfter = retryAfter;
         await Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests", $"Try again in {retryAfter} s.");

@@ -1,37 +1,37 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Gateway.Configuration;
-using Gateway.RateLimiting;
-using Gateway.Routing;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy;
+using Gateway.Diagnostics;
+using Gateway.Hosting;
+using Microsoft.Net.Http.Headers;
 
 namespace Gateway.Redirect;
 
 /// <summary>
-/// <c>POST /links</c>: signs many downloads in one request. Each path is mapped, authorised (the route's policy and
-/// the rules) and audited on its own, and gets a link or an error with its reason.
+/// <c>POST /links</c>: signs many downloads in one request. Each path runs through the gateway's own pipeline as an
+/// in-process request for the link as JSON, with the caller's identity, host and address: the same routing
+/// (constraints and precedence), method check, route policy, signing limit, rules, signing and audit as a direct request.
 /// </summary>
-internal static class BatchLinksEndpoint
+internal static partial class BatchLinksEndpoint
 {
     public const string Path = "/links";
 
     /// <summary>The most paths one request may carry.</summary>
     public const int MaxItems = 100;
 
+    // The caller's credentials travel as its authenticated identity, and the forwarded headers were applied already;
+    // the body's headers describe the batch, not an item.
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        HeaderNames.Authorization, HeaderNames.Cookie, HeaderNames.Accept, HeaderNames.Host, HeaderNames.ContentType,
+        HeaderNames.ContentLength, HeaderNames.ContentEncoding, HeaderNames.TransferEncoding, HeaderNames.Expect,
+        HeaderNames.Connection, HeaderNames.Upgrade, "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
+        "X-Forwarded-Prefix", "Forwarded",
+    };
+
     /// <summary>Maps the endpoint. The request itself is not limited: each link counts against its own route's policy instead.</summary>
     public static void MapBatchLinks(this WebApplication app) => app.MapPost(Path, HandleAsync).DisableRateLimiting();
 
-    private static async Task<IResult> HandleAsync(
-        BatchRequest body,
-        HttpContext context,
-        IProxyStateLookup proxy,
-        IOptions<GatewayOptions> options,
-        DownloadSigner signer,
-        IAuthorizationService authorization,
-        SigningRateLimits limits)
+    private static async Task<IResult> HandleAsync(BatchRequest body, HttpContext context, InProcessRequests requests, ILoggerFactory loggers)
     {
         var method = body.Method is null ? HttpMethods.Get : HttpMethods.GetCanonicalizedValue(body.Method.ToUpperInvariant());
         if (body.Paths is not { Count: > 0 } paths || paths.Count > MaxItems || !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
@@ -42,53 +42,70 @@ internal static class BatchLinksEndpoint
                 detail: $"Send 'paths' with 1 to {MaxItems} request paths, and 'method' GET or HEAD (default GET).");
         }
 
-        var resolver = new DownloadPathResolver(proxy.GetRoutes().Select(route => route.Config), options.Value);
+        var request = context.Request;
+        var headers = request.Headers.Where(header => !NotForwarded.Contains(header.Key))
+            .Append(new(HeaderNames.Accept, "application/json"))
+            .ToArray();
+        var origin = new RequestOrigin(request.Scheme, request.Host, context.Connection.RemoteIpAddress, context.User, headers, context.RequestServices, context.RequestAborted);
+        var logger = loggers.CreateLogger(typeof(BatchLinksEndpoint));
         var results = new List<BatchItem>(paths.Count);
-        foreach (var rawPath in paths)
+        foreach (var path in paths)
         {
-            results.Add(await SignOneAsync(rawPath ?? "", method, context, resolver, signer, authorization, limits));
+            results.Add(await SignOneAsync(path ?? "", method, origin, requests, logger));
         }
 
         return TypedResults.Json(new BatchResponse(results), BatchJson.Default.BatchResponse);
     }
 
-    private static async Task<BatchItem> SignOneAsync(
-        string rawPath,
-        string method,
-        HttpContext context,
-        DownloadPathResolver resolver,
-        DownloadSigner signer,
-        IAuthorizationService authorization,
-        SigningRateLimits limits)
+    private static async Task<BatchItem> SignOneAsync(string path, string method, RequestOrigin origin, InProcessRequests requests, ILogger logger)
     {
-        var separator = rawPath.IndexOf('?', StringComparison.Ordinal);
-        var path = separator < 0 ? rawPath : rawPath[..separator];
-        var query = new QueryCollection(separator < 0 ? [] : QueryHelpers.ParseQuery(rawPath[separator..]));
-        if (!path.StartsWith('/') || resolver.Resolve(path) is not { } resolved)
+        if (InProcessRequests.Create(method, path, origin) is not { } item)
         {
-            return BatchItem.Failed(rawPath, StatusCodes.Status404NotFound, "Not a download path", "No download route matches this path.");
+            return BatchItem.Failed(path, StatusCodes.Status404NotFound, "Not a download path", "No download route matches this path.");
         }
 
-        var policy = resolved.Config.AuthorizationPolicy;
-        if (policy is { Length: > 0 } && !string.Equals(policy, "anonymous", StringComparison.OrdinalIgnoreCase) && !string.Equals(policy, "default", StringComparison.OrdinalIgnoreCase)
-            && !(await authorization.AuthorizeAsync(context.User, policy)).Succeeded)
+        try
         {
-            return BatchItem.Failed(rawPath, StatusCodes.Status403Forbidden, "Forbidden", "The caller may not use this route.");
+            await requests.RunBatchItemAsync(item);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !origin.Aborted.IsCancellationRequested)
+        {
+            // One failing item must not fail the batch; it is audited as unfinished by the audit step.
+            Log.ItemFailed(logger, ex);
+            return BatchItem.Failed(path, StatusCodes.Status500InternalServerError, "Something went wrong", "The gateway could not complete this item.");
         }
 
-        if (limits.Find(resolved.Route.RateLimitPolicy) is { } limit)
+        var response = item.Response;
+        var stream = (MemoryStream)item.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()!.Stream;
+        if (response.StatusCode == StatusCodes.Status200OK
+            && JsonSerializer.Deserialize(stream.GetBuffer().AsSpan(0, (int)stream.Length), DownloadLinkJson.Default.DownloadLink) is { } link)
         {
-            using var lease = limit.Acquire(CallerKey.From(context));
-            if (!lease.IsAcquired)
-            {
-                return BatchItem.Failed(rawPath, StatusCodes.Status429TooManyRequests, "Too many requests", $"Try again in {RateLimitRegistration.RetryAfterSeconds(lease)} s.");
-            }
+            return new BatchItem(path, link.Url, link.Method, link.ExpiresAt, null);
         }
 
-        var outcome = await signer.SignAsync(context, new DownloadRequest(resolved.Route, method, resolved.Path, resolved.Values, query, context.User));
-        return outcome.Link is { } link
-            ? new BatchItem(rawPath, link.Url, link.Method, link.ExpiresAt, null)
-            : BatchItem.Failed(rawPath, outcome.Status, outcome.Title!, outcome.Detail);
+        return BatchItem.Failed(path, response.StatusCode, ProblemText(stream, "title") ?? "Refused", ProblemText(stream, "detail"));
+    }
+
+    /// <summary>A field of the item's problem+json answer, if it wrote one.</summary>
+    private static string? ProblemText(MemoryStream body, string field)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length));
+            return problem.RootElement.ValueKind == JsonValueKind.Object && problem.RootElement.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = LogEvents.Unhandled, Level = LogLevel.Error, Message = "A batch item failed.")]
+        public static partial void ItemFailed(ILogger logger, Exception exception);
     }
 }
 

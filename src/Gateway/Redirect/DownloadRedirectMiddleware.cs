@@ -1,61 +1,65 @@
+using Gateway.Audit;
+using Gateway.Authorization;
 using Gateway.Diagnostics;
-using Gateway.Routing;
+using Gateway.Hosting;
+using Gateway.Rules;
 using Microsoft.AspNetCore.Authentication;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Redirect;
 
 /// <summary>
-/// The step inside YARP's pipeline that answers a download route with <c>302</c> to a freshly signed URL
-/// for exactly the mapped key (or with the link as JSON when asked). Ordinary proxy routes pass through to YARP.
+/// The step inside YARP's pipeline that answers a download route: the <see cref="DownloadDecider"/> decides, the
+/// <see cref="LinkIssuer"/> signs, and the answer is <c>302</c> to the signed URL, the link as JSON, or the object
+/// streamed (proxy mode). Ordinary proxy routes pass through to YARP.
 /// </summary>
-internal sealed class DownloadRedirectMiddleware(RequestDelegate next, DownloadRouteTable routes, DownloadSigner signer, IHttpForwarder forwarder)
+internal sealed class DownloadRedirectMiddleware(RequestDelegate next, RuleSetProvider rules, LinkIssuer issuer, IHttpForwarder forwarder)
 {
     private const string ReferrerPolicyHeader = "Referrer-Policy";
 
-    public Task InvokeAsync(HttpContext context)
-    {
-        var route = routes.Find(context.GetReverseProxyFeature().Route.Config);
-        return route is null ? next(context) : InvokeCore(context, route);
-    }
+    public Task InvokeAsync(HttpContext context) =>
+        context.GetDownloadDecision() is { } decision ? InvokeCore(context, decision) : next(context);
 
-    private Task InvokeCore(HttpContext context, DownloadRoute route)
+    private Task InvokeCore(HttpContext context, DownloadDecision decision)
     {
         var request = context.Request;
-        var pending = signer.SignAsync(context, new DownloadRequest(
-            route, HttpMethods.GetCanonicalizedValue(request.Method), request.Path.Value!, request.RouteValues, request.Query, context.User));
-        return pending.IsCompletedSuccessfully ? Answer(context, route, pending.Result) : AnswerAsync(context, route, pending);
-    }
-
-    private async Task AnswerAsync(HttpContext context, DownloadRoute route, ValueTask<DownloadOutcome> pending) => await Answer(context, route, await pending);
-
-    private Task Answer(HttpContext context, DownloadRoute route, DownloadOutcome outcome)
-    {
-        var response = context.Response;
-        var headers = response.Headers;
-        if (outcome.Link is not { } link)
+        var method = HttpMethods.GetCanonicalizedValue(request.Method);
+        var verdict = DownloadDecider.Decide(
+            rules.Current, decision.Route, new DownloadQuestion(method, request.Path.Value!, request.RouteValues, request.Query, Caller.FromPrincipal(context.User)));
+        verdict.RecordOn(decision);
+        if (!verdict.Allowed)
         {
-            if (outcome.Status == StatusCodes.Status401Unauthorized)
-            {
-                return context.ChallengeAsync();
-            }
-
-            if (outcome.Status == StatusCodes.Status503ServiceUnavailable)
-            {
-                headers.RetryAfter = DownloadSigner.RetryAfterSeconds;
-            }
-
-            return Problems.WriteAsync(context, outcome.Status, outcome.Title!, outcome.Detail);
+            // An anonymous caller may still be let in after signing in, so it is challenged rather than refused.
+            return verdict.Access is not null && context.User.Identity?.IsAuthenticated != true
+                ? context.ChallengeAsync()
+                : RefuseAsync(context, decision);
         }
 
-        if (route.Proxy)
+        var pending = issuer.IssueAsync(decision, method, verdict.ObjectKey!, verdict.Overrides!, context.RequestAborted);
+        return pending.IsCompletedSuccessfully ? Answer(context, decision, pending.Result) : AnswerAsync(context, decision, pending);
+    }
+
+    private async Task AnswerAsync(HttpContext context, DownloadDecision decision, ValueTask<DownloadLink?> pending) =>
+        await Answer(context, decision, await pending);
+
+    private Task Answer(HttpContext context, DownloadDecision decision, DownloadLink? link)
+    {
+        if (link is null)
+        {
+            return RefuseAsync(context, decision);
+        }
+
+        var response = context.Response;
+        var headers = response.Headers;
+        var batchItem = ReferenceEquals(context.Features.Get<InProcessRequest>(), InProcessRequest.BatchItem);
+        if (decision.Route.Proxy && !batchItem)
         {
             return StreamAsync(context, link);
         }
 
         headers.CacheControl = "no-store";
         headers[ReferrerPolicyHeader] = "no-referrer";
-        if (DownloadLink.IsRequested(context.Request))
+        if (batchItem || DownloadLink.IsRequested(context.Request))
         {
             return DownloadLink.WriteAsync(response, link);
         }
@@ -63,6 +67,17 @@ internal sealed class DownloadRedirectMiddleware(RequestDelegate next, DownloadR
         response.StatusCode = StatusCodes.Status302Found;
         headers.Location = link.Url;
         return Task.CompletedTask;
+    }
+
+    private static Task RefuseAsync(HttpContext context, DownloadDecision decision)
+    {
+        var (status, title, detail) = decision.Reason.Refusal();
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = LinkIssuer.RetryAfterSeconds;
+        }
+
+        return Problems.WriteAsync(context, status, title, decision.Detail ?? detail);
     }
 
     /// <summary>Proxy mode: YARP streams the object from the signed URL through the route's cluster client.</summary>

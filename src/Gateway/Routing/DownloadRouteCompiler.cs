@@ -20,17 +20,8 @@ internal static class DownloadRouteCompiler
         return errors;
     }
 
-    /// <summary>Compiles the route, or returns null when it is not a download route. Throws when the settings are invalid.</summary>
-    public static DownloadRoute? Compile(RouteConfig route, GatewayOptions options)
-    {
-        var errors = new List<string>();
-        var compiled = Compile(route, options, errors);
-        return errors.Count == 0
-            ? compiled
-            : throw new InvalidOperationException($"Route '{route.RouteId}': {string.Join(" ", errors)}");
-    }
-
-    private static DownloadRoute? Compile(RouteConfig route, GatewayOptions options, List<string> errors)
+    /// <summary>Compiles the route, or returns null when it is not a download route or <paramref name="errors"/> gained a problem.</summary>
+    public static DownloadRoute? Compile(RouteConfig route, GatewayOptions options, List<string> errors)
     {
         var metadata = route.Metadata;
         if (metadata is null || !metadata.TryGetValue(DownloadMetadata.Store, out var storeName))

@@ -3,6 +3,7 @@ using Gateway.Audit;
 using Gateway.Configuration;
 using Gateway.Diagnostics;
 using Gateway.Routing;
+using Yarp.ReverseProxy.Configuration;
 using Gateway.Signing;
 using Gateway.Signing.Cos;
 using Gateway.Signing.Credentials;
@@ -21,6 +22,7 @@ internal sealed partial class StoreRegistry : IDisposable
     public const string StsHttpClient = "sts";
 
     private readonly FrozenDictionary<string, Store> _stores;
+    private readonly FrozenDictionary<string, IReadOnlyList<string>> _grantedPrefixes;
     private readonly IHttpClientFactory _http;
     private readonly IConfiguration _configuration;
     private readonly TimeProvider _time;
@@ -30,6 +32,7 @@ internal sealed partial class StoreRegistry : IDisposable
     public StoreRegistry(
         IOptions<GatewayOptions> options,
         IConfiguration configuration,
+        IProxyConfigProvider proxyConfig,
         IHttpClientFactory http,
         TimeProvider time,
         GatewayTelemetry telemetry,
@@ -40,17 +43,25 @@ internal sealed partial class StoreRegistry : IDisposable
         _time = time;
         _telemetry = telemetry;
         _logger = logger;
-        var routes = ProxyRouteSettings.Read(configuration)
-            .Select(route => DownloadRouteCompiler.Compile(route, options.Value))
+        // The routes YARP starts with; temporary keys are requested for the key prefixes they reach. A route added
+        // later must stay inside those prefixes (the route config filter refuses it otherwise).
+        var routes = proxyConfig.GetConfig().Routes
+            .Select(route => DownloadRouteCompiler.Compile(route, options.Value, []))
             .OfType<DownloadRoute>()
             .ToList();
         var stores = new Dictionary<string, Store>(StringComparer.Ordinal);
+        var granted = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var failures = new List<string>();
         foreach (var (name, store) in options.Value.Stores)
         {
             try
             {
-                stores[name] = Create(name, store, LeastPrivilegePolicy.Prefixes(name, routes));
+                var prefixes = LeastPrivilegePolicy.Prefixes(name, routes);
+                stores[name] = Create(name, store, prefixes);
+                if (store.Credentials?.Source is not (CredentialSources.Static or CredentialSources.Environment))
+                {
+                    granted[name] = prefixes;
+                }
             }
             catch (ArgumentException ex)
             {
@@ -65,10 +76,22 @@ internal sealed partial class StoreRegistry : IDisposable
         }
 
         _stores = stores.ToFrozenDictionary(StringComparer.Ordinal);
+        _grantedPrefixes = granted.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>All stores.</summary>
     public IEnumerable<Store> All => _stores.Values;
+
+    /// <summary>
+    /// Whether the store's keys may sign every key <paramref name="route"/> reaches: always for permanent keys; for
+    /// temporary keys, only inside the prefixes their access policy was requested for.
+    /// </summary>
+    public bool Covers(DownloadRoute route) =>
+        !_grantedPrefixes.TryGetValue(route.StoreName, out var prefixes)
+        || prefixes.Any(prefix => route.KeyTemplate.LiteralPrefix.StartsWith(prefix, StringComparison.Ordinal));
+
+    /// <summary>The key prefixes the store's temporary keys were requested for, or null when it signs with permanent keys.</summary>
+    public IReadOnlyList<string>? GrantedPrefixes(string storeName) => _grantedPrefixes.GetValueOrDefault(storeName);
 
     /// <summary>Returns the named store; route validation guarantees it exists.</summary>
     public Store Get(string name) => _stores[name];

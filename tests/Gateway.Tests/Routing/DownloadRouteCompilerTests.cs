@@ -21,12 +21,12 @@ public sealed class DownloadRouteCompilerTests
 
     [Fact]
     public void Compile_RouteWithoutStoreMetadata_IsNotADownloadRoute() =>
-        Assert.Null(DownloadRouteCompiler.Compile(Route([]), Options));
+        Assert.Null(Compile(Route([]), Options));
 
     [Fact]
     public void Compile_ValidRoute_CarriesStoreTemplateAndLifetime()
     {
-        var route = DownloadRouteCompiler.Compile(Route(new()
+        var route = Compile(Route(new()
         {
             [DownloadMetadata.Store] = "s3",
             [DownloadMetadata.KeyTemplate] = "tenants/{tenant}/{path}",
@@ -55,7 +55,7 @@ public sealed class DownloadRouteCompilerTests
             RateLimiterPolicy = configured,
         };
 
-        Assert.Equal(expected, DownloadRouteCompiler.Compile(route, options)!.RateLimitPolicy);
+        Assert.Equal(expected, Compile(route, options)!.RateLimitPolicy);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class DownloadRouteCompilerTests
 
     [Fact]
     public void Compile_NoLifetime_UsesDefault() =>
-        Assert.Equal(Options.DefaultUrlLifetime, DownloadRouteCompiler.Compile(Route(new()
+        Assert.Equal(Options.DefaultUrlLifetime, Compile(Route(new()
         {
             [DownloadMetadata.Store] = "s3",
             [DownloadMetadata.KeyTemplate] = "{path}",
@@ -109,14 +109,22 @@ public sealed class DownloadRouteCompilerTests
         }), Options));
 
     [Fact]
-    public void Compile_InvalidRoute_ThrowsNamingTheRoute()
+    public void Compile_InvalidRoute_ReportsTheSettingAndGivesNoRoute()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => DownloadRouteCompiler.Compile(Route(new()
-        {
-            [DownloadMetadata.Store] = "s3",
-            [DownloadMetadata.KeyTemplate] = "../{path}",
-        }), Options));
+        var errors = new List<string>();
 
-        Assert.Contains("'r1'", error.Message, StringComparison.Ordinal);
+        var route = DownloadRouteCompiler.Compile(
+            Route(new() { [DownloadMetadata.Store] = "s3", [DownloadMetadata.KeyTemplate] = "../{path}" }), Options, errors);
+
+        Assert.Null(route);
+        Assert.Contains(DownloadMetadata.KeyTemplate, Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    private static DownloadRoute? Compile(RouteConfig route, GatewayOptions options)
+    {
+        var errors = new List<string>();
+        var compiled = DownloadRouteCompiler.Compile(route, options, errors);
+        Assert.Empty(errors);
+        return compiled;
     }
 }

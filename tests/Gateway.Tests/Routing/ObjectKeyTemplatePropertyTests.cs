@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CsCheck;
-using Gateway.Configuration;
+using Gateway.Hosting;
 using Gateway.Routing;
 using Gateway.Signing;
 using Gateway.Signing.Cos;
@@ -9,7 +9,8 @@ using Gateway.Signing.Credentials;
 using Gateway.Signing.SigV4;
 using Gateway.Signing.Tests.TestSupport;
 using Microsoft.AspNetCore.Routing;
-using Yarp.ReverseProxy.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing.Template;
 
 namespace Gateway.Tests.Routing;
 
@@ -180,33 +181,33 @@ public sealed partial class ObjectKeyTemplatePropertyTests
             iter: Iterations);
 
     [Fact]
-    public void Resolve_ArbitraryRawPath_NeverThrowsAndKeepsKeysInsideTheTenantFolder()
+    public void TryBuild_ArbitraryRawPath_NeverThrowsAndKeepsKeysInsideTheTenantFolder()
     {
         var built = 0;
-        var resolver = new DownloadPathResolver(
-            [new RouteConfig
-            {
-                RouteId = "files",
-                ClusterId = "s3",
-                Match = new RouteMatch { Path = "/files/{tenant}/{**path}" },
-                Metadata = new Dictionary<string, string> { [DownloadMetadata.Store] = "s3", [DownloadMetadata.KeyTemplate] = TenantTemplate },
-            }],
-            new GatewayOptions { Stores = new() { ["s3"] = new StoreOptions { Provider = "s3", Bucket = "demo", Region = "us-east-1" } } });
+        var template = Parse(TenantTemplate);
+        var matcher = new TemplateMatcher(TemplateParser.Parse("/files/{tenant}/{**path}"), []);
+        var origin = new RequestOrigin("http", new HostString("localhost"), null, new(), [], new ServiceCollection().BuildServiceProvider(), default);
         RawPath.Sample(
             rawPath =>
             {
-                ResolvedDownload? resolved = resolver.Resolve(rawPath);
-                if (resolved?.ObjectKey is not { } key)
+                // Decoded as a batch item's path is, then matched as routing matches it.
+                var values = new RouteValueDictionary();
+                if (InProcessRequests.Create("GET", rawPath, origin) is not { } request || !matcher.TryMatch(request.Request.Path, values))
                 {
-                    Assert.True(resolved is null || !string.IsNullOrEmpty(resolved.KeyError));
+                    return;
+                }
+
+                var key = template.TryBuild(values, out var error);
+                if (key is null)
+                {
+                    Assert.False(string.IsNullOrEmpty(error));
                     return;
                 }
 
                 Interlocked.Increment(ref built);
-                Assert.Null(resolved.KeyError);
-                string tenant = Assert.IsType<string>(resolved.Values["tenant"]);
+                string tenant = Assert.IsType<string>(values["tenant"]);
                 Assert.DoesNotContain('/', tenant);
-                Assert.Equal($"tenants/{tenant}/{resolved.Values["path"]}", key);
+                Assert.Equal($"tenants/{tenant}/{values["path"]}", key);
                 Assert.DoesNotContain(key.Split('/'), segment => segment is "." or "..");
                 if (rawPath.StartsWith("/files/acme/", StringComparison.Ordinal))
                 {

@@ -1,0 +1,35 @@
+using Gateway.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Cli;
+
+/// <summary>
+/// The gateway as the verbs that read routes see it: built from the same configuration and validated the same way as
+/// the server, with its routes loaded into the application's endpoints, but never started.
+/// </summary>
+internal static class CliApp
+{
+    /// <summary>Builds the application, or writes every configuration problem to <paramref name="error"/> and returns null.</summary>
+    public static WebApplication? TryBuild(TextWriter error)
+    {
+        try
+        {
+            return GatewayApp.Create([], builder => builder.Logging.ClearProviders());
+        }
+        catch (OptionsValidationException ex)
+        {
+            error.WriteLine("The configuration is invalid:");
+            foreach (var failure in ex.Failures)
+            {
+                error.WriteLine($"  {failure}");
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            error.WriteLine($"The configuration cannot be read: {ex.Message}");
+            return null;
+        }
+    }
+}
