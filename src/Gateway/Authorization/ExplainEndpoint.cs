@@ -47,7 +47,7 @@ internal static class ExplainEndpoint
 
         var caller = request.Anonymous ? Caller.Anonymous : Caller.FromClaims(claims);
         var host = request.Host is { Length: > 0 } asked ? new HostString(asked) : context.Request.Host;
-        return TypedResults.Ok(await RuleExplainer.ExplainAsync(requests, context.RequestServices, rules.Current, request.Method, request.Path, host, caller));
+        return TypedResults.Ok(await RuleExplainer.ExplainAsync(requests, rules.Current, request.Method, request.Path, host, caller));
     }
 
     /// <summary>The question: a method, a raw path, and the caller's claims (a string or an array of strings each).</summary>

@@ -15,10 +15,10 @@ namespace Gateway.Authorization;
 internal static class RuleExplainer
 {
     public static async Task<Explanation> ExplainAsync(
-        InProcessRequests requests, IServiceProvider services, RuleSet rules, string method, string rawPath, HostString host, Caller caller)
+        InProcessRequests requests, RuleSet rules, string method, string rawPath, HostString host, Caller caller)
     {
         var upperMethod = HttpMethods.GetCanonicalizedValue(method.ToUpperInvariant());
-        var origin = new RequestOrigin(Uri.UriSchemeHttp, host, null, new ClaimsPrincipal(new ClaimsIdentity()), [], services, CancellationToken.None);
+        var origin = new RequestOrigin(Uri.UriSchemeHttp, host, null, new ClaimsPrincipal(new ClaimsIdentity()), [], CancellationToken.None);
         if (InProcessRequests.Create(upperMethod, rawPath, origin) is not { } context)
         {
             return new Explanation(false, "no-download-route", null, rules.Version, null, null, null);

@@ -57,7 +57,7 @@ internal static class ExplainCommand
 
         var caller = anonymous ? Caller.Anonymous : Caller.FromClaims(claims);
         var answer = RuleExplainer.ExplainAsync(
-            app.Services.GetRequiredService<InProcessRequests>(), app.Services, app.Services.GetRequiredService<RuleSetProvider>().Current, method, path, host, caller)
+            app.Services.GetRequiredService<InProcessRequests>(), app.Services.GetRequiredService<RuleSetProvider>().Current, method, path, host, caller)
             .GetAwaiter().GetResult();
         output.WriteLine($"decision:      {(answer.Allowed ? "allow" : "deny")}");
         output.WriteLine($"reason:        {answer.Reason}");

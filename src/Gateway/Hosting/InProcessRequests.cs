@@ -8,7 +8,7 @@ namespace Gateway.Hosting;
 /// the same connection: the same host, scheme, address and caller. The batch endpoint and explain use it, so they can
 /// never route differently from a direct request.
 /// </summary>
-internal sealed class InProcessRequests
+internal sealed class InProcessRequests(IServiceScopeFactory scopes)
 {
     private IApplicationBuilder? _app;
     private RequestDelegate? _pipeline;
@@ -35,17 +35,18 @@ internal sealed class InProcessRequests
     }
 
     /// <summary>Runs only the routing of <paramref name="context"/>: afterwards it has the endpoint and route values a direct request would get.</summary>
-    public Task RouteAsync(HttpContext context)
-    {
-        context.Features.Set(InProcessRequest.RoutingOnly);
-        return Pipeline(context);
-    }
+    public Task RouteAsync(HttpContext context) => RunAsync(context, InProcessRequest.RoutingOnly);
 
     /// <summary>Runs <paramref name="context"/> through the whole pipeline as one batch item.</summary>
-    public Task RunBatchItemAsync(HttpContext context)
+    public Task RunBatchItemAsync(HttpContext context) => RunAsync(context, InProcessRequest.BatchItem);
+
+    private async Task RunAsync(HttpContext context, InProcessRequest kind)
     {
-        context.Features.Set(InProcessRequest.BatchItem);
-        return Pipeline(context);
+        // A scope of its own, as every request has: scoped services such as authentication handlers bind to one request.
+        await using var scope = scopes.CreateAsyncScope();
+        context.RequestServices = scope.ServiceProvider;
+        context.Features.Set(kind);
+        await Pipeline(context);
     }
 
     /// <summary>
@@ -75,7 +76,7 @@ internal sealed class InProcessRequests
         features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(new MemoryStream()));
         features.Set<IHttpConnectionFeature>(new HttpConnectionFeature { RemoteIpAddress = origin.ClientAddress, LocalIpAddress = IPAddress.Loopback });
         features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature { RequestAborted = origin.Aborted });
-        var context = new DefaultHttpContext(features) { User = origin.User, RequestServices = origin.Services };
+        var context = new DefaultHttpContext(features) { User = origin.User };
         context.Request.Host = origin.Host;
         foreach (var (name, values) in origin.Headers)
         {
@@ -92,7 +93,6 @@ internal sealed class InProcessRequests
 /// <param name="ClientAddress">The client's address, after trusted forwarded headers.</param>
 /// <param name="User">The caller, already authenticated.</param>
 /// <param name="Headers">Headers to send; never credentials.</param>
-/// <param name="Services">The outer request's services.</param>
 /// <param name="Aborted">The outer request's cancellation.</param>
 internal sealed record RequestOrigin(
     string Scheme,
@@ -100,7 +100,6 @@ internal sealed record RequestOrigin(
     IPAddress? ClientAddress,
     System.Security.Claims.ClaimsPrincipal User,
     IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> Headers,
-    IServiceProvider Services,
     CancellationToken Aborted);
 
 /// <summary>

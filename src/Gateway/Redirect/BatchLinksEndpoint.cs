@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Diagnostics;
 using Gateway.Hosting;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
 namespace Gateway.Redirect;
@@ -46,7 +47,7 @@ internal static partial class BatchLinksEndpoint
         var headers = request.Headers.Where(header => !NotForwarded.Contains(header.Key))
             .Append(new(HeaderNames.Accept, "application/json"))
             .ToArray();
-        var origin = new RequestOrigin(request.Scheme, request.Host, context.Connection.RemoteIpAddress, context.User, headers, context.RequestServices, context.RequestAborted);
+        var origin = new RequestOrigin(request.Scheme, request.Host, context.Connection.RemoteIpAddress, context.User, headers, context.RequestAborted);
         var logger = loggers.CreateLogger(typeof(BatchLinksEndpoint));
         var results = new List<BatchItem>(paths.Count);
         foreach (var path in paths)
@@ -75,26 +76,26 @@ internal static partial class BatchLinksEndpoint
             return BatchItem.Failed(path, StatusCodes.Status500InternalServerError, "Something went wrong", "The gateway could not complete this item.");
         }
 
-        var response = item.Response;
-        var stream = (MemoryStream)item.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()!.Stream;
-        if (response.StatusCode == StatusCodes.Status200OK
-            && JsonSerializer.Deserialize(stream.GetBuffer().AsSpan(0, (int)stream.Length), DownloadLinkJson.Default.DownloadLink) is { } link)
+        var status = item.Response.StatusCode;
+        var body = (MemoryStream)item.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()!.Stream;
+        if (status == StatusCodes.Status200OK && Read(body, DownloadLinkJson.Default.DownloadLink) is { } link)
         {
             return new BatchItem(path, link.Url, link.Method, link.ExpiresAt, null);
         }
 
-        return BatchItem.Failed(path, response.StatusCode, ProblemText(stream, "title") ?? "Refused", ProblemText(stream, "detail"));
+        var problem = Read(body, BatchJson.Default.BatchError);
+        return status == StatusCodes.Status200OK
+            ? BatchItem.Failed(path, StatusCodes.Status500InternalServerError, "Something went wrong", "The gateway could not complete this item.")
+            : BatchItem.Failed(path, status, problem?.Title ?? ReasonPhrases.GetReasonPhrase(status), problem?.Detail);
     }
 
-    /// <summary>A field of the item's problem+json answer, if it wrote one.</summary>
-    private static string? ProblemText(MemoryStream body, string field)
+    /// <summary>The item's JSON answer, or null when it wrote none of that shape.</summary>
+    private static T? Read<T>(MemoryStream body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
     {
         try
         {
-            using var problem = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length));
-            return problem.RootElement.ValueKind == JsonValueKind.Object && problem.RootElement.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
+            return JsonSerializer.Deserialize(body.GetBuffer().AsSpan(0, (int)body.Length), type);
         }
         catch (JsonException)
         {
@@ -139,4 +140,5 @@ internal sealed record BatchError(int Status, string Title, string? Detail);
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BatchRequest))]
 [JsonSerializable(typeof(BatchResponse))]
+[JsonSerializable(typeof(BatchError))]
 internal sealed partial class BatchJson : JsonSerializerContext;

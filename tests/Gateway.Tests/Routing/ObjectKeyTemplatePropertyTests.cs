@@ -186,7 +186,7 @@ public sealed partial class ObjectKeyTemplatePropertyTests
         var built = 0;
         var template = Parse(TenantTemplate);
         var matcher = new TemplateMatcher(TemplateParser.Parse("/files/{tenant}/{**path}"), []);
-        var origin = new RequestOrigin("http", new HostString("localhost"), null, new(), [], new ServiceCollection().BuildServiceProvider(), default);
+        var origin = new RequestOrigin("http", new HostString("localhost"), null, new(), [], default);
         RawPath.Sample(
             rawPath =>
             {
