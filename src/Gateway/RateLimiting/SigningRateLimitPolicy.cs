@@ -5,8 +5,8 @@ namespace Gateway.RateLimiting;
 
 /// <summary>
 /// One configured policy: a token bucket per subject and one per client address, so a request is let through only
-/// when both have a token. Registered with ASP.NET Core rate limiting under its name, and used directly by the batch
-/// endpoint, which counts one signature per link.
+/// when both have a token. Registered with ASP.NET Core rate limiting under its name; a batch's items each pass
+/// through the rate-limiting middleware, so each link counts once.
 /// </summary>
 internal sealed class SigningRateLimitPolicy : IRateLimiterPolicy<CallerKey>, IDisposable
 {

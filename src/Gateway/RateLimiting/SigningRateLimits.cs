@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.RateLimiting;
 
-/// <summary>The configured policies by name, built once at start-up and shared by the middleware and the batch endpoint.</summary>
+/// <summary>The configured policies, built once at start-up and registered with ASP.NET Core rate limiting.</summary>
 internal sealed class SigningRateLimits(IOptions<GatewayOptions> options) : IDisposable
 {
     private readonly FrozenDictionary<string, SigningRateLimitPolicy> _policies = options.Value.RateLimits.Policies
@@ -12,8 +12,6 @@ internal sealed class SigningRateLimits(IOptions<GatewayOptions> options) : IDis
 
     public IEnumerable<SigningRateLimitPolicy> All => _policies.Values;
 
-    /// <summary>The policy of that name, or null when the route turned limiting off.</summary>
-    public SigningRateLimitPolicy? Find(string? name) => name is null ? null : _policies.GetValueOrDefault(name);
 
     public void Dispose()
     {
