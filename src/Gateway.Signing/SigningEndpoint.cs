@@ -50,7 +50,7 @@ internal sealed class SigningEndpoint
         }
         else
         {
-            if (!IsOrigin(address.Endpoint))
+            if (!StoreAddress.IsOrigin(address.Endpoint))
             {
                 throw new ArgumentException(OriginRule(nameof(StoreAddress.Endpoint)), nameof(address));
             }
@@ -84,7 +84,7 @@ internal sealed class SigningEndpoint
 
         if (address.PublicBaseUrl is not null)
         {
-            if (!IsOrigin(address.PublicBaseUrl))
+            if (!StoreAddress.IsOrigin(address.PublicBaseUrl))
             {
                 throw new ArgumentException(OriginRule(nameof(StoreAddress.PublicBaseUrl)), nameof(address));
             }
@@ -96,15 +96,6 @@ internal sealed class SigningEndpoint
     }
 
     private static bool IsName(string? value) => !string.IsNullOrEmpty(value) && !value.AsSpan().ContainsAnyExcept(s_nameChars);
-
-    // Only scheme and authority are used, so anything else would be silently dropped: refuse it instead.
-    private static bool IsOrigin(Uri uri) =>
-        uri.IsAbsoluteUri
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-        && uri.UserInfo.Length == 0
-        && uri.AbsolutePath == "/"
-        && uri.Query.Length == 0
-        && uri.Fragment.Length == 0;
 
     private static string OriginRule(string setting) =>
         $"{nameof(StoreAddress)}.{setting} must be an absolute http or https URL with no path, query or user info.";

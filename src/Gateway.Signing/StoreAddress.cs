@@ -20,4 +20,17 @@ public sealed record StoreAddress
 
     /// <summary>Optional scheme and host (and port) for the returned URL, such as a CDN or custom domain; no path, query or user info. The signature still covers the signing host.</summary>
     public Uri? PublicBaseUrl { get; init; }
+
+    /// <summary>
+    /// Whether <paramref name="uri"/> is acceptable as <see cref="Endpoint"/> or <see cref="PublicBaseUrl"/>: an absolute
+    /// http or https URL with no path, query, fragment or user info. Only scheme and authority are used, so anything else
+    /// would be silently dropped: it is refused instead.
+    /// </summary>
+    public static bool IsOrigin(Uri uri) =>
+        uri.IsAbsoluteUri
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.UserInfo.Length == 0
+        && uri.AbsolutePath == "/"
+        && uri.Query.Length == 0
+        && uri.Fragment.Length == 0;
 }

@@ -1,5 +1,6 @@
 using Gateway.RateLimiting;
 using Gateway.Routing;
+using Gateway.Signing;
 using Gateway.Stores;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -107,12 +108,12 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration, IPro
             builder.AddError($"must be one of: {string.Join(", ", Providers)}", $"{path}:Provider");
         }
 
-        if (store.Endpoint is { } endpoint && !IsOrigin(endpoint))
+        if (store.Endpoint is { } endpoint && !StoreAddress.IsOrigin(endpoint))
         {
             builder.AddError("must be an absolute http or https URL with no path, query or user info", $"{path}:Endpoint");
         }
 
-        if (store.PublicBaseUrl is { } publicBase && !IsOrigin(publicBase))
+        if (store.PublicBaseUrl is { } publicBase && !StoreAddress.IsOrigin(publicBase))
         {
             builder.AddError("must be an absolute http or https URL with no path, query or user info", $"{path}:PublicBaseUrl");
         }
@@ -187,12 +188,4 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration, IPro
                 break;
         }
     }
-
-    private static bool IsOrigin(Uri uri) =>
-        uri.IsAbsoluteUri
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-        && uri.AbsolutePath == "/"
-        && uri.Query.Length == 0
-        && uri.Fragment.Length == 0
-        && uri.UserInfo.Length == 0;
 }
