@@ -37,7 +37,7 @@ internal sealed record GatewayOptions
 /// <summary>How routes with <c>Download.CheckExists</c> ask the store whether an object exists.</summary>
 internal sealed record ExistenceCheckOptions
 {
-    /// <summary>How long an answer (exists or missing) is remembered.</summary>
+    /// <summary>How long an answer (exists or missing) is remembered; zero asks the store every time.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CacheTtl { get; init; } = TimeSpan.FromSeconds(30);
 

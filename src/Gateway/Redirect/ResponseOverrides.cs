@@ -22,6 +22,13 @@ internal static partial class ResponseOverrides
     /// <summary>The longest download name accepted, in characters.</summary>
     public const int MaxNameLength = 255;
 
+    private static readonly System.Collections.Frozen.FrozenSet<string> InlineSafeTypes = System.Collections.Frozen.FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        "image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp",
+        "application/pdf", "text/plain",
+        "audio/mpeg", "audio/mp4", "audio/aac", "audio/ogg", "audio/wav", "audio/webm", "audio/flac",
+        "video/mp4", "video/webm", "video/ogg");
+
     // RFC 5987 attr-char: what may stay unescaped in filename*.
     private static readonly SearchValues<char> AttrChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~");
 
@@ -57,6 +64,12 @@ internal static partial class ResponseOverrides
             return null;
         }
 
+        if (hasInline && route.Disposition == "attachment" && !route.AllowInline)
+        {
+            error = "This route serves files as attachments; it does not allow 'inline'.";
+            return null;
+        }
+
         string? disposition = route.Disposition;
         string? fileName = null;
         if (hasDownload || hasInline)
@@ -84,6 +97,14 @@ internal static partial class ResponseOverrides
             return null;
         }
 
+        // Shown inline only when the type is known to be safe there; anything else (an unknown type a browser would
+        // sniff, or the object's own stored type) is saved instead.
+        if ((disposition == "inline" && (contentType is null || !IsInlineSafe(contentType)))
+            || (disposition is null && contentType is not null && !IsInlineSafe(contentType)))
+        {
+            disposition = "attachment";
+        }
+
         var parameters = new List<KeyValuePair<string, string>>(2);
         if (disposition is not null)
         {
@@ -106,6 +127,17 @@ internal static partial class ResponseOverrides
         : name.Trim().Length == 0 || name is "." or ".." ? "The download name is empty."
         : !ObjectKeyRules.IsWellFormed(name) ? "The download name is not valid Unicode."
         : null;
+
+    /// <summary>
+    /// True for the types a browser shows inline without running script or sniffing: common raster images (never SVG),
+    /// PDF, plain text, and common audio and video. Parameters such as a charset do not count.
+    /// </summary>
+    public static bool IsInlineSafe(string mediaType)
+    {
+        var end = mediaType.IndexOf(';', StringComparison.Ordinal);
+        var type = (end < 0 ? mediaType : mediaType[..end]).Trim();
+        return InlineSafeTypes.Contains(type);
+    }
 
     /// <summary>True for HTML, XML (any <c>+xml</c> too, such as SVG and XHTML) and JavaScript: types a browser runs script in.</summary>
     public static bool IsActiveContent(string mediaType)

@@ -15,6 +15,9 @@ internal static class DownloadMetadata
     /// <summary>Optional default disposition of the download: <c>attachment</c> or <c>inline</c>.</summary>
     public const string Disposition = "Download.Disposition";
 
+    /// <summary>Optional <c>true</c>: a caller may ask for <c>inline</c> although the route's default disposition is <c>attachment</c>.</summary>
+    public const string AllowInline = "Download.AllowInline";
+
     /// <summary>Optional default media type of the download, such as <c>application/pdf</c>.</summary>
     public const string ContentType = "Download.ContentType";
 

@@ -10,6 +10,7 @@ namespace Gateway.Routing;
 /// <param name="CheckExists">Ask the store whether the object exists before redirecting to it.</param>
 /// <param name="Proxy">Stream the object through the gateway (for clients that cannot follow redirects) instead of redirecting.</param>
 /// <param name="RateLimitPolicy">The signing rate limit policy, or null when the route turned limiting off.</param>
+/// <param name="AllowInline">Whether a caller may ask for <c>inline</c> when the route's default is <c>attachment</c>.</param>
 internal sealed record DownloadRoute(
     string RouteId,
     string StoreName,
@@ -19,4 +20,5 @@ internal sealed record DownloadRoute(
     string? ContentType = null,
     bool CheckExists = false,
     bool Proxy = false,
-    string? RateLimitPolicy = null);
+    string? RateLimitPolicy = null,
+    bool AllowInline = false);

@@ -74,6 +74,12 @@ internal static class DownloadRouteCompiler
             errors.Add($"Metadata '{DownloadMetadata.ContentType}' must be a media type such as 'application/pdf'.");
         }
 
+        var allowInline = false;
+        if (metadata.TryGetValue(DownloadMetadata.AllowInline, out var allowInlineText) && !bool.TryParse(allowInlineText, out allowInline))
+        {
+            errors.Add($"Metadata '{DownloadMetadata.AllowInline}' must be 'true' or 'false'.");
+        }
+
         var checkExists = false;
         if (metadata.TryGetValue(DownloadMetadata.CheckExists, out var checkText) && !bool.TryParse(checkText, out checkExists))
         {
@@ -94,7 +100,7 @@ internal static class DownloadRouteCompiler
         }
 
         return errors.Count == 0 && template is not null
-            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists, Proxy: mode == "proxy", rateLimitPolicy)
+            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists, Proxy: mode == "proxy", rateLimitPolicy, allowInline)
             : null;
     }
 

@@ -33,7 +33,7 @@ internal sealed class ObjectExistence(IHttpClientFactory http, IMemoryCache cach
     public async ValueTask<ObjectState> CheckAsync(Store store, string key, StorageCredentials credentials, CancellationToken cancellationToken)
     {
         var cacheKey = (store.Name, key);
-        if (cache.TryGetValue(cacheKey, out ObjectState known))
+        if (_settings.CacheTtl > TimeSpan.Zero && cache.TryGetValue(cacheKey, out ObjectState known))
         {
             return known;
         }
@@ -47,7 +47,8 @@ internal sealed class ObjectExistence(IHttpClientFactory http, IMemoryCache cach
 
         var url = store.Presigner.Presign(new PresignRequest(HttpMethods.Head, key, now, lifetime), credentials);
         var state = await AskAsync(url, cancellationToken).ConfigureAwait(false);
-        if (state != ObjectState.Unknown)
+        // A zero time to live turns the cache off: every check asks the store.
+        if (state != ObjectState.Unknown && _settings.CacheTtl > TimeSpan.Zero)
         {
             cache.Set(cacheKey, state, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = _settings.CacheTtl, Size = 1 });
         }

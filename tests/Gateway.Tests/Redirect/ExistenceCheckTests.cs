@@ -41,7 +41,24 @@ public sealed class ExistenceCheckTests(GatewayFixture fixture)
         Assert.Equal(expected, response.StatusCode);
     }
 
-    private Task<GatewayHost> StartAsync(Uri store, bool failOpen = false)
+    [Fact]
+    public async Task CheckedRoute_CacheTtlZero_AsksTheStoreEveryTimeAndNeverFails()
+    {
+        await fixture.S3rver.PutAsync("tenants/acme/checked/uncached.txt", "here"u8.ToArray());
+        await using var gateway = await StartAsync(fixture.S3rver.Endpoint, cacheTtl: "00:00:00");
+        using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
+
+        using var present = await client.GetAsync("/checked/acme/checked/uncached.txt");
+        using var missing = await client.GetAsync("/checked/acme/checked/uncached-later.txt");
+        await fixture.S3rver.PutAsync("tenants/acme/checked/uncached-later.txt", "later"u8.ToArray());
+        using var nowThere = await client.GetAsync("/checked/acme/checked/uncached-later.txt");
+
+        Assert.Equal(HttpStatusCode.Found, present.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Found, nowThere.StatusCode);
+    }
+
+    private Task<GatewayHost> StartAsync(Uri store, bool failOpen = false, string? cacheTtl = null)
     {
         var overrides = GatewayFixture.Overrides(store, new Uri(fixture.Backend.Url!));
         overrides["ReverseProxy:Routes:checked-files:ClusterId"] = "demo-s3";
@@ -51,6 +68,11 @@ public sealed class ExistenceCheckTests(GatewayFixture fixture)
         overrides["ReverseProxy:Routes:checked-files:Metadata:Download.CheckExists"] = "true";
         overrides["Gateway:ExistenceCheck:FailOpen"] = failOpen ? "true" : "false";
         overrides["Gateway:ExistenceCheck:Timeout"] = "00:00:01";
+        if (cacheTtl is not null)
+        {
+            overrides["Gateway:ExistenceCheck:CacheTtl"] = cacheTtl;
+        }
+
         return GatewayHost.StartAsync(overrides);
     }
 }

@@ -61,6 +61,56 @@ public sealed class ProxyModeTests(GatewayFixture fixture)
         Assert.Equal("bytes=0-3", upstream.Headers["Range"].Single());
     }
 
+    [Fact]
+    public async Task ProxyRoute_StoreAnswer_IsFilteredAndServedAsAHardenedAttachment()
+    {
+        using var store = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        store.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "text/html")
+            .WithHeader("Set-Cookie", "store-session=planted; Path=/")
+            .WithHeader("Cache-Control", "public, max-age=86400")
+            .WithHeader("X-Store-Internal", "node-7")
+            .WithHeader("ETag", "\"v1\"")
+            .WithBody("<script>alert(document.cookie)</script>"));
+        await using var gateway = await StartAsync(new Uri(store.Url!));
+        using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/stream/acme/stream/page.html?inline");
+        request.Headers.Add("X-Caller-Secret", "do-not-forward");
+        request.Headers.Add("User-Agent", "curl/8");
+        request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"v0\""));
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.False(response.Headers.Contains("X-Store-Internal"));
+        Assert.True(response.Headers.CacheControl is { Private: true, NoStore: true, Public: false, MaxAge: null });
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("sandbox", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("\"v1\"", response.Headers.ETag?.ToString());
+        var upstream = Assert.Single(store.LogEntries).RequestMessage;
+        Assert.False(upstream.Headers!.ContainsKey("X-Caller-Secret"));
+        Assert.False(upstream.Headers.ContainsKey("User-Agent"));
+        Assert.Equal("\"v0\"", upstream.Headers["If-None-Match"].Single());
+    }
+
+    [Fact]
+    public async Task ProxyRoute_InlineSafeType_IsShownInlineWithTheSameHardening()
+    {
+        using var store = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        store.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "image/png").WithBody("png"));
+        await using var gateway = await StartAsync(new Uri(store.Url!));
+        using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
+
+        using var response = await client.GetAsync("/stream/acme/stream/logo.png");
+
+        Assert.Null(response.Content.Headers.ContentDisposition);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
     private Task<GatewayHost> StartAsync(Uri store)
     {
         var overrides = GatewayFixture.Overrides(store, new Uri(fixture.Backend.Url!));
