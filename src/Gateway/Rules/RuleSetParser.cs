@@ -2,38 +2,26 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Gateway.Rules;
 
 /// <summary>
-/// Reads a rules file (its format is in <c>README.md</c> beside this file), validates all of it, and compiles and
-/// indexes it into a <see cref="RuleSet"/>. Every problem is reported at once, each naming the rule by index and id
+/// Reads a rules file (its format is in <c>docs/rules.md</c>): the file and each rule's fields, with the conditions left
+/// to <see cref="ConditionParser"/>. It validates all of it, and compiles and indexes it into a <see cref="RuleSet"/>. Every problem is reported at once, each naming the rule by index and id
 /// and the field; no message repeats a value from the file, since a misplaced secret must not reach a log.
 /// </summary>
 internal static class RuleSetParser
 {
     private const int MaxIdLength = 128;
-    private const int MaxEchoedNameLength = 24;
-
-    // Non-backtracking matching is linear in the input, so a claim value cannot make a rule slow.
-    private const RegexOptions ClaimRegexOptions = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
     private const string Allow = "allow";
     private const string Deny = "deny";
     private const string AnyMethod = "*";
-    private const string ConditionKinds = "'all', 'any', 'authenticated', 'anonymous', 'claim', 'group' or 'role'";
-    private const string ClaimOperators = "'equals', 'in', 'glob' or 'regex'";
 
     private static readonly string[] DefaultMethods = ["GET", "HEAD"];
-    private static readonly string[] GroupClaimTypes = ["groups"];
-    private static readonly string[] RoleClaimTypes = ["roles", "role"];
 
     private static readonly HashSet<string> RuleProperties =
         new(["id", "description", "effect", "methods", "routes", "keys", "paths", "when"], StringComparer.Ordinal);
-
-    private static readonly HashSet<string> ConditionProperties =
-        new(["all", "any", "authenticated", "anonymous", "claim", "group", "role", "equals", "in", "glob", "regex"], StringComparer.Ordinal);
 
     private static readonly SearchValues<char> IdCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-");
@@ -41,10 +29,6 @@ internal static class RuleSetParser
     // RFC 9110 token characters without lower-case letters: methods are case-sensitive and written upper case.
     private static readonly SearchValues<char> MethodCharacters =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-
-    // Letters only (no digits): a typo such as "metods" is worth quoting, a pasted access key is not.
-    private static readonly SearchValues<char> EchoableNameCharacters =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-$");
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -58,7 +42,7 @@ internal static class RuleSetParser
     {
         ArgumentNullException.ThrowIfNull(json);
         var errors = new List<string>();
-        var drafts = new List<RuleDraft>();
+        var drafts = new List<Rule>();
         try
         {
             using var document = JsonDocument.Parse(json, DocumentOptions);
@@ -87,7 +71,7 @@ internal static class RuleSetParser
         return Convert.ToHexStringLower(hash[..6]);
     }
 
-    private static Rule[] Rank(List<RuleDraft> drafts)
+    private static Rule[] Rank(List<Rule> drafts)
     {
         var ids = new string[drafts.Count];
         for (var i = 0; i < ids.Length; i++)
@@ -101,13 +85,13 @@ internal static class RuleSetParser
         {
             var draft = drafts[i];
             var rank = Array.BinarySearch(ids, draft.Id, StringComparer.Ordinal);
-            rules[i] = new Rule(draft.Id, rank, draft.IsDeny, draft.Methods, draft.Routes, draft.Keys, draft.Paths, draft.When);
+            rules[i] = draft with { Rank = rank };
         }
 
         return rules;
     }
 
-    private static void ReadFile(JsonElement root, List<RuleDraft> drafts, List<string> errors)
+    private static void ReadFile(JsonElement root, List<Rule> drafts, List<string> errors)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -129,7 +113,7 @@ internal static class RuleSetParser
             }
             else
             {
-                errors.Add($"{DescribeName(property.Name)} is not a known top-level property; the file holds only 'rules'.");
+                errors.Add($"{RuleJson.DescribeName(property.Name)} is not a known top-level property; the file holds only 'rules'.");
             }
         }
 
@@ -153,7 +137,7 @@ internal static class RuleSetParser
         }
     }
 
-    private static RuleDraft? ReadRule(JsonElement element, RuleErrors errors, Dictionary<string, int> firstIndexById)
+    private static Rule? ReadRule(JsonElement element, RuleErrors errors, Dictionary<string, int> firstIndexById)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -161,7 +145,7 @@ internal static class RuleSetParser
             return null;
         }
 
-        var properties = ReadProperties(element, "", RuleProperties, out var problems);
+        var properties = RuleJson.ReadProperties(element, "", RuleProperties, out var problems);
 
         // The id comes first so that every other error can name it.
         var id = ReadId(properties, errors);
@@ -193,7 +177,7 @@ internal static class RuleSetParser
         Condition? when = null;
         if (properties.TryGetValue("when", out var whenElement))
         {
-            when = ReadCondition(whenElement, "when", errors);
+            when = ConditionParser.Read(whenElement, "when", errors);
         }
         else if (isDeny == false)
         {
@@ -204,7 +188,7 @@ internal static class RuleSetParser
 
         return errors.HasErrors || id is null || isDeny is null
             ? null
-            : new RuleDraft(id, isDeny.Value, methods, routes, keys ?? [], paths ?? [], when);
+            : new Rule(id, isDeny.Value, methods, routes, keys ?? [], paths ?? [], when);
     }
 
     private static string? ReadId(Dictionary<string, JsonElement> properties, RuleErrors errors)
@@ -260,7 +244,7 @@ internal static class RuleSetParser
             return DefaultMethods;
         }
 
-        var methods = ReadStrings(element, "methods", errors);
+        var methods = RuleJson.ReadStrings(element, "methods", errors);
         if (methods is null)
         {
             return DefaultMethods;
@@ -287,7 +271,7 @@ internal static class RuleSetParser
 
     private static string[]? ReadRoutes(JsonElement element, RuleErrors errors)
     {
-        var routes = ReadStrings(element, "routes", errors);
+        var routes = RuleJson.ReadStrings(element, "routes", errors);
         if (routes is null)
         {
             return null;
@@ -306,7 +290,7 @@ internal static class RuleSetParser
 
     private static SegmentPattern[]? ReadPatterns(Dictionary<string, JsonElement> properties, string field, bool isPath, RuleErrors errors)
     {
-        if (!properties.TryGetValue(field, out var element) || ReadStrings(element, field, errors) is not { } texts)
+        if (!properties.TryGetValue(field, out var element) || RuleJson.ReadStrings(element, field, errors) is not { } texts)
         {
             return null;
         }
@@ -325,323 +309,5 @@ internal static class RuleSetParser
         }
 
         return patterns;
-    }
-
-    private static Condition? ReadCondition(JsonElement element, string field, RuleErrors errors)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add(field, $"must be an object with one of {ConditionKinds}.");
-            return null;
-        }
-
-        var properties = ReadProperties(element, field + ".", ConditionProperties, out var problems);
-        foreach (var problem in problems)
-        {
-            errors.Add(problem.Field, problem.Problem);
-        }
-
-        string? kind = null;
-        var kinds = 0;
-        foreach (var name in properties.Keys)
-        {
-            if (name is "all" or "any" or "authenticated" or "anonymous" or "claim" or "group" or "role")
-            {
-                kind = name;
-                kinds++;
-            }
-        }
-
-        if (kinds != 1)
-        {
-            errors.Add(field, $"must have exactly one of {ConditionKinds}.");
-            return null;
-        }
-
-        if (kind != "claim")
-        {
-            foreach (var name in properties.Keys)
-            {
-                if (name is "equals" or "in" or "glob" or "regex")
-                {
-                    errors.Add($"{field}.{name}", "is only allowed beside 'claim'.");
-                }
-            }
-        }
-
-        var value = properties[kind!];
-        var valueField = $"{field}.{kind}";
-        switch (kind)
-        {
-            case "all":
-            case "any":
-                if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
-                {
-                    errors.Add(valueField, "must be a non-empty array of conditions.");
-                    return null;
-                }
-
-                var conditions = new List<Condition>();
-                var index = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    if (ReadCondition(item, $"{valueField}[{index}]", errors) is { } condition)
-                    {
-                        conditions.Add(condition);
-                    }
-
-                    index++;
-                }
-
-                return kind == "all" ? new AllCondition([.. conditions]) : new AnyCondition([.. conditions]);
-
-            case "authenticated":
-            case "anonymous":
-                if (value.ValueKind != JsonValueKind.True)
-                {
-                    errors.Add(valueField, "must be true (to require the opposite, use the other of 'authenticated' and 'anonymous').");
-                    return null;
-                }
-
-                return kind == "authenticated" ? SignedInCondition.Authenticated : SignedInCondition.Anonymous;
-
-            case "group":
-            case "role":
-                var template = ReadTemplate(value, valueField, errors);
-                return template is null ? null : new ClaimEqualsCondition(kind == "group" ? GroupClaimTypes : RoleClaimTypes, [template]);
-
-            default:
-                return ReadClaimCondition(value, properties, field, errors);
-        }
-    }
-
-    private static Condition? ReadClaimCondition(JsonElement claim, Dictionary<string, JsonElement> properties, string field, RuleErrors errors)
-    {
-        var claimType = claim.ValueKind == JsonValueKind.String ? claim.GetString() : null;
-        if (string.IsNullOrEmpty(claimType))
-        {
-            errors.Add($"{field}.claim", "must be a non-empty claim type.");
-        }
-
-        string? operatorName = null;
-        var operators = 0;
-        foreach (var name in properties.Keys)
-        {
-            if (name is "equals" or "in" or "glob" or "regex")
-            {
-                operatorName = name;
-                operators++;
-            }
-        }
-
-        if (operators != 1)
-        {
-            errors.Add(field, $"must have exactly one of {ClaimOperators} beside 'claim'.");
-            return null;
-        }
-
-        var value = properties[operatorName!];
-        var valueField = $"{field}.{operatorName}";
-        Condition? condition = null;
-        switch (operatorName)
-        {
-            case "equals":
-                if (ReadTemplate(value, valueField, errors) is { } expected)
-                {
-                    condition = new ClaimEqualsCondition([claimType!], [expected]);
-                }
-
-                break;
-
-            case "in":
-                if (ReadStrings(value, valueField, errors) is { } texts)
-                {
-                    var accepted = new ValueTemplate[texts.Length];
-                    var valid = true;
-                    for (var i = 0; i < texts.Length; i++)
-                    {
-                        var template = ValueTemplate.TryParse(texts[i], out var error);
-                        if (template is null)
-                        {
-                            errors.Add($"{valueField}[{i}]", error!);
-                            valid = false;
-                            continue;
-                        }
-
-                        accepted[i] = template;
-                    }
-
-                    condition = valid ? new ClaimEqualsCondition([claimType!], accepted) : null;
-                }
-
-                break;
-
-            case "glob":
-                if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } glob)
-                {
-                    errors.Add(valueField, "must be a non-empty string; '*' matches any run of characters and '?' exactly one.");
-                    break;
-                }
-
-                condition = new ClaimGlobCondition(claimType!, glob);
-                break;
-
-            default:
-                if (ReadRegex(value, valueField, errors) is { } regex)
-                {
-                    condition = new ClaimRegexCondition(claimType!, regex);
-                }
-
-                break;
-        }
-
-        return string.IsNullOrEmpty(claimType) ? null : condition;
-    }
-
-    private static Regex? ReadRegex(JsonElement value, string field, RuleErrors errors)
-    {
-        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
-        {
-            errors.Add(field, "must be a non-empty string.");
-            return null;
-        }
-
-        if (!text.StartsWith('^') || !EndsWithAnchor(text))
-        {
-            errors.Add(field, "must start with '^' and end with '$', so that it covers the whole claim value.");
-            return null;
-        }
-
-        try
-        {
-            // The pattern as written must be valid on its own. It then runs as ^(?:...)\z: an alternation such as
-            // ^a|b$ cannot escape the anchors, and '$' cannot accept a trailing newline.
-            _ = new Regex(text, ClaimRegexOptions);
-            return new Regex($"^(?:{text[1..^1]})\\z", ClaimRegexOptions);
-        }
-        catch (NotSupportedException)
-        {
-            errors.Add(field, "uses a construct the non-backtracking engine lacks (backreferences, lookarounds, atomic groups).");
-        }
-        catch (ArgumentException)
-        {
-            // The exception's message quotes the pattern, which is why it is not passed on.
-            errors.Add(field, "is not a valid regular expression.");
-        }
-
-        return null;
-    }
-
-    private static bool EndsWithAnchor(string text)
-    {
-        if (text.Length < 2 || text[^1] != '$')
-        {
-            return false;
-        }
-
-        // An odd number of backslashes before the '$' escapes it.
-        var backslashes = 0;
-        for (var i = text.Length - 2; i >= 0 && text[i] == '\\'; i--)
-        {
-            backslashes++;
-        }
-
-        return backslashes % 2 == 0;
-    }
-
-    private static ValueTemplate? ReadTemplate(JsonElement value, string field, RuleErrors errors)
-    {
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(field, "must be a string.");
-            return null;
-        }
-
-        var template = ValueTemplate.TryParse(value.GetString()!, out var error);
-        if (template is null)
-        {
-            errors.Add(field, error!);
-        }
-
-        return template;
-    }
-
-    private static string[]? ReadStrings(JsonElement element, string field, RuleErrors errors)
-    {
-        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() == 0)
-        {
-            errors.Add(field, "must be a non-empty array of strings.");
-            return null;
-        }
-
-        var items = new string[element.GetArrayLength()];
-        var valid = true;
-        var index = 0;
-        foreach (var item in element.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                errors.Add($"{field}[{index}]", "must be a string.");
-                valid = false;
-            }
-            else
-            {
-                items[index] = item.GetString()!;
-            }
-
-            index++;
-        }
-
-        return valid ? items : null;
-    }
-
-    /// <summary>Collects an object's properties; unknown and repeated ones become problems, since a typo must not widen access.</summary>
-    private static Dictionary<string, JsonElement> ReadProperties(
-        JsonElement element, string fieldPrefix, HashSet<string> known, out List<(string Field, string Problem)> problems)
-    {
-        problems = [];
-        var properties = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var property in element.EnumerateObject())
-        {
-            if (!known.Contains(property.Name))
-            {
-                problems.Add((fieldPrefix.TrimEnd('.'), $"has {DescribeName(property.Name)}, which is not a known property."));
-            }
-            else if (!properties.TryAdd(property.Name, property.Value))
-            {
-                problems.Add((fieldPrefix + property.Name, "appears more than once."));
-            }
-        }
-
-        return properties;
-    }
-
-    /// <summary>Quotes a property name when it looks like one; anything else could be a pasted secret.</summary>
-    private static string DescribeName(string name) =>
-        name.Length is > 0 and <= MaxEchoedNameLength && !name.AsSpan().ContainsAnyExcept(EchoableNameCharacters)
-            ? $"property '{name}'"
-            : "a property";
-
-    /// <summary>The rule as read, before ranks are known.</summary>
-    private sealed record RuleDraft(
-        string Id, bool IsDeny, string[]? Methods, string[]? Routes, SegmentPattern[] Keys, SegmentPattern[] Paths, Condition? When);
-
-    /// <summary>Adds errors prefixed with the rule's index and, once known, its id.</summary>
-    private sealed class RuleErrors(List<string> errors, int index)
-    {
-        private readonly int _countBefore = errors.Count;
-
-        public int Index => index;
-
-        public string? Id { get; set; }
-
-        public bool HasErrors => errors.Count > _countBefore;
-
-        public void AddForRule(string problem) => errors.Add($"{Label} {problem}");
-
-        public void Add(string field, string problem) =>
-            errors.Add(field.Length == 0 ? $"{Label} {problem}" : $"{Label} '{field}' {problem}");
-
-        private string Label => Id is null ? $"rules[{index}] (no valid id):" : $"rules[{index}] (id '{Id}'):";
     }
 }
