@@ -3,6 +3,7 @@ extern alias gateway;
 using System.Security.Claims;
 using BenchmarkDotNet.Attributes;
 using gateway::Gateway.Rules;
+using Gateway.TestSupport;
 using Microsoft.AspNetCore.Routing;
 
 namespace Gateway.Benchmarks.Rules;

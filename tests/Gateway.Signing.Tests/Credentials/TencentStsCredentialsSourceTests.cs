@@ -3,6 +3,7 @@ using System.Net;
 using Gateway.Signing.Credentials;
 using Gateway.Signing.Sts;
 using Gateway.Signing.Tests.Sts;
+using Gateway.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using WireMock;
 
@@ -268,10 +269,7 @@ public sealed class TencentStsCredentialsSourceTests : IClassFixture<StsStandIn>
     public async Task FetchAsync_NothingListening_ThrowsTransientTransport()
     {
         // A port that was just free on loopback: the connection is refused.
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        int port = LoopbackPort.Free();
         var source = CreateSource(Options() with { Endpoint = new Uri($"http://127.0.0.1:{port}/") });
 
         StsException error = await Assert.ThrowsAsync<StsException>(() => source.FetchAsync(CancellationToken.None));

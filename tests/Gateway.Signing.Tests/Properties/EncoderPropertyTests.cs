@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using CsCheck;
 using Gateway.Signing.Encoding;
-using Gateway.Signing.Tests.TestSupport;
+using Gateway.TestSupport;
 
 namespace Gateway.Signing.Tests.Properties;
 

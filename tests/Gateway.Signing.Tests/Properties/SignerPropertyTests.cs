@@ -5,6 +5,7 @@ using Gateway.Signing.Cos;
 using Gateway.Signing.Credentials;
 using Gateway.Signing.SigV4;
 using Gateway.Signing.Tests.TestSupport;
+using Gateway.TestSupport;
 
 namespace Gateway.Signing.Tests.Properties;
 

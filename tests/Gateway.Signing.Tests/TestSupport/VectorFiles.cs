@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.TestSupport;
 
 namespace Gateway.Signing.Tests.TestSupport;
 
@@ -13,8 +14,6 @@ internal static class VectorFiles
 
     public const string CosFile = "cos-presign.json";
     public const string S3File = "s3-presign.json";
-
-    private const string SolutionFile = "Gateway.sln";
 
     private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web);
 
@@ -36,20 +35,13 @@ internal static class VectorFiles
                 : throw new InvalidOperationException($"{DirectoryVariable} is set to '{configured}', which is not a folder.");
         }
 
-        for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, SolutionFile)))
-            {
-                string candidate = Path.GetFullPath(Path.Combine(folder.FullName, "..", "shared", "vectors"));
-                return Directory.Exists(candidate)
-                    ? candidate
-                    : throw new InvalidOperationException(
-                        $"The signing vectors were not found at '{candidate}' (shared/vectors beside the repository). Set {DirectoryVariable} to the folder holding {CosFile}.");
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"The signing vectors were not found: no {SolutionFile} above '{AppContext.BaseDirectory}'. Set {DirectoryVariable} to the folder holding {CosFile}.");
+        string root = Repository.FindRoot() ?? throw new InvalidOperationException(
+            $"The signing vectors were not found: no {Repository.SolutionFile} above '{AppContext.BaseDirectory}'. Set {DirectoryVariable} to the folder holding {CosFile}.");
+        string candidate = Path.GetFullPath(Path.Combine(root, "..", "shared", "vectors"));
+        return Directory.Exists(candidate)
+            ? candidate
+            : throw new InvalidOperationException(
+                $"The signing vectors were not found at '{candidate}' (shared/vectors beside the repository). Set {DirectoryVariable} to the folder holding {CosFile}.");
     }
 
     private static IReadOnlyList<T> Load<T>(string fileName)

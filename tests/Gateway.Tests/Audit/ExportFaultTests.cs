@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Gateway.Audit;
 using Gateway.Tests.Infrastructure;
+using Gateway.TestSupport;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Tests.Infrastructure;
+using Gateway.TestSupport;
 
 namespace Gateway.Tests.Authentication;
 

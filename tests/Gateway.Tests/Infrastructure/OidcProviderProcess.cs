@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Gateway.TestSupport;
 
 namespace Gateway.Tests.Infrastructure;
 
@@ -61,9 +62,9 @@ internal sealed class OidcProviderProcess : IAsyncDisposable
     /// <summary>What the provider has printed so far, for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
-    private static string Script => Path.Combine(RepositoryPaths.Root, "tests", "tools", "oidc", "server.mjs");
+    private static string Script => Path.Combine(Repository.Root, "tests", "tools", "oidc", "server.mjs");
 
-    private static string Package => Path.Combine(RepositoryPaths.Root, "tests", "tools", "node_modules", "oidc-provider", "package.json");
+    private static string Package => Path.Combine(Repository.Root, "tests", "tools", "node_modules", "oidc-provider", "package.json");
 
     /// <summary>Starts the provider with the default redirect URIs, which match any loopback port.</summary>
     public static Task<OidcProviderProcess> StartAsync(CancellationToken cancellationToken = default) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Gateway.TestSupport;
 
 namespace Gateway.Tests.Infrastructure;
 
@@ -22,9 +23,11 @@ internal sealed class S3rverProcess : IAsyncDisposable
 
     public Uri Endpoint { get; }
 
+    private static string S3rver => Path.Combine(Repository.Root, "tests", "tools", "node_modules", "s3rver", "bin", "s3rver.js");
+
     public static async Task<S3rverProcess> StartAsync()
     {
-        if (!File.Exists(RepositoryPaths.S3rver))
+        if (!File.Exists(S3rver))
         {
             throw new InvalidOperationException("s3rver is not installed: run 'npm ci' in tests/tools (test.sh does).");
         }
@@ -33,7 +36,7 @@ internal sealed class S3rverProcess : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("s3rver-").FullName;
         var start = new ProcessStartInfo("node")
         {
-            ArgumentList = { RepositoryPaths.S3rver, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent" },
+            ArgumentList = { S3rver, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

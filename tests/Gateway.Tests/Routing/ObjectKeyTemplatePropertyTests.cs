@@ -7,7 +7,7 @@ using Gateway.Signing;
 using Gateway.Signing.Cos;
 using Gateway.Signing.Credentials;
 using Gateway.Signing.SigV4;
-using Gateway.Signing.Tests.TestSupport;
+using Gateway.TestSupport;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing.Template;

@@ -1,4 +1,5 @@
 using Gateway.Rules;
+using Gateway.TestSupport;
 using Microsoft.AspNetCore.Routing;
 using static Gateway.Tests.Rules.RuleTestSupport;
 
@@ -8,7 +9,7 @@ public sealed class RuleIndexTests
 {
     private const int RuleCount = 10_000;
 
-    private static readonly Lazy<RuleSet> Large = new(() => RuleSetParser.Parse(LargeRulesFile(RuleCount)));
+    private static readonly Lazy<RuleSet> Large = new(() => RuleSetParser.Parse(RuleFiles.Realistic(RuleCount)));
 
     [Theory]
     [InlineData("tenants/t5000/reports/q3.pdf", "tenant=t5000", true, "tenant-5000")]

@@ -33,13 +33,6 @@ internal static class RuleTestSupport
         string key, string caller = "-", string method = "GET", string? path = null, string? route = null, string routeValues = "") =>
         new(method, key, path ?? "/files/" + key, route, RouteValues(routeValues), Caller(caller));
 
-    /// <summary>
-    /// A realistic large rule set: a tenant rule per tenant (with a claim condition), a deny per tenant for its
-    /// secrets, per-team folders, a few path rules, and a handful of rules that start with a wildcard or placeholder.
-    /// The same generator feeds the rules benchmark.
-    /// </summary>
-    public static string LargeRulesFile(int count) => Gateway.Benchmarks.Rules.RuleFiles.Realistic(count);
-
     private static IEnumerable<KeyValuePair<string, string>> Pairs(string spec)
     {
         foreach (var pair in spec.Split(';', StringSplitOptions.RemoveEmptyEntries))

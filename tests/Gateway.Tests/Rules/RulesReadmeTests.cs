@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.Rules;
+using Gateway.TestSupport;
 using static Gateway.Tests.Rules.RuleTestSupport;
 
 namespace Gateway.Tests.Rules;
@@ -9,7 +10,7 @@ public sealed partial class RulesReadmeTests
 {
     private static readonly Lazy<RuleSet> Example = new(() =>
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "rules.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "docs", "rules.md"));
         return RuleSetParser.Parse(FirstJsonBlock().Match(readme).Groups[1].Value);
     });
 
@@ -32,19 +33,6 @@ public sealed partial class RulesReadmeTests
         var decision = Example.Value.Evaluate(Request(key, caller, method, path, route, routeValues));
 
         Assert.Equal((allowed, ruleId), (decision.Allowed, decision.RuleId));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with Gateway.sln) is not above the test binaries.");
     }
 
     [GeneratedRegex(@"```json\n(.*?)```", RegexOptions.Singleline)]

@@ -1,14 +1,14 @@
 using System.Text;
 using CsCheck;
 
-namespace Gateway.Signing.Tests.TestSupport;
+namespace Gateway.TestSupport;
 
-// Shared with tests/Gateway.Tests (linked there), so the key mapper and the signers are fuzzed with the same text.
+// One generator for the key mapper and the signers, so both are fuzzed with the same text.
 /// <summary>
 /// CsCheck generators of text a caller controls: path tricks, percent sequences (overlong UTF-8 included), look-alike
 /// dots and slashes, control characters, surrogate pairs and lone surrogates, and runs around the 1024-byte key limit.
 /// </summary>
-internal static class HostileText
+public static class HostileText
 {
     /// <summary>Strict UTF-8: throws on a lone surrogate instead of writing U+FFFD.</summary>
     public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

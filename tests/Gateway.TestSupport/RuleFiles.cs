@@ -1,16 +1,20 @@
 using System.Text;
 
-namespace Gateway.Benchmarks.Rules;
+namespace Gateway.TestSupport;
 
-// Shared with tests/Gateway.Tests (linked there), so the index test checks the very rule set the benchmark measures.
+// One generator for the rules benchmark and the index test, so the test checks the very rule set the benchmark measures.
 /// <summary>Generates rules files shaped like a multi-tenant deployment's.</summary>
-internal static class RuleFiles
+public static class RuleFiles
 {
     private const int FixedRules = 5;
 
     /// <summary>A tenant id that has a tenant rule in a file of <paramref name="count"/> rules.</summary>
     public static int MiddleTenant(int count) => (count - FixedRules) / 2 / 10 * 10;
 
+    /// <summary>
+    /// <paramref name="count"/> rules: a tenant rule per tenant (with a claim condition), a deny per tenant for its
+    /// secrets, per-team folders, a few path rules, and a handful of rules that start with a wildcard or placeholder.
+    /// </summary>
     public static string Realistic(int count)
     {
         var rules = new List<string>

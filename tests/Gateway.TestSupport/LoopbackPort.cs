@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Gateway.Tests.Infrastructure;
+namespace Gateway.TestSupport;
 
 /// <summary>Free ports on 127.0.0.1 for the real servers the tests start, or for a server that is deliberately not there.</summary>
-internal static class LoopbackPort
+public static class LoopbackPort
 {
     public static int Free()
     {

@@ -1,8 +1,7 @@
-namespace Gateway.Signing.Tests.TestSupport;
+namespace Gateway.TestSupport;
 
-// Shared with tests/Gateway.Tests (linked there).
 /// <summary>Readings of a URL made without the code under test: a strict percent-decoder, and the path a browser would ask for.</summary>
-internal static class UrlText
+public static class UrlText
 {
     /// <summary>
     /// Decodes <c>%XX</c> escapes (either hex case) and reads the bytes as strict UTF-8. Throws on a bare <c>%</c>, a bad hex
