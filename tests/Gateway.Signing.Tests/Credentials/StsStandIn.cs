@@ -28,9 +28,9 @@ public sealed class StsStandIn : IDisposable
     /// <summary>The Host header a client sends to <see cref="Endpoint"/>.</summary>
     public string Host => Endpoint.Authority;
 
-    /// <summary>A client that connects to the stand-in directly (no proxy from the environment).</summary>
+    /// <summary>A client that connects to the stand-in directly (no proxy from the environment); the default timeout is long, as a loaded machine can be slow.</summary>
     public static HttpClient CreateClient(TimeSpan? timeout = null) =>
-        new(new SocketsHttpHandler { UseProxy = false }) { Timeout = timeout ?? TimeSpan.FromSeconds(5) };
+        new(new SocketsHttpHandler { UseProxy = false }) { Timeout = timeout ?? TimeSpan.FromSeconds(30) };
 
     /// <summary>
     /// A client that sends requests for any host (such as <c>sts.tencentcloudapi.com</c>) to the stand-in on loopback,
@@ -57,7 +57,7 @@ public sealed class StsStandIn : IDisposable
                 }
             },
         };
-        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public void Reset() => Server.Reset();
