@@ -3,14 +3,17 @@
 # with the validated-token cache on (the default) and off, back to back in ONE run, so the ratio between
 # them means something on a noisy machine. See "Per request" in bench/README.md.
 #
-#   bench/per-request.sh                  # DURATION=8 WARMUP=20
+#   bench/per-request.sh                              # DURATION=8 WARMUP=20 TOKEN_KIND=hs256-static
+#   TOKEN_KIND=rs256-authority bench/per-request.sh   # the bearer token's key from an authority's JWKS
 #
 # Routes: /health/live (the pipeline's floor: routing, tracing, no download), /public/... (an anonymous
 # download: rules, signing, audit) and /files/... (a download with a bearer token: the same plus JWT).
 # Bytes per request = the growth of the runtime's total allocated bytes over a wrk run (dotnet-counters
 # monitor, dotnet.gc.heap.total_allocated, read with the gateway idle just before and after) / wrk's requests.
 # Env: DURATION (s per measurement), WARMUP (s of load on each route before measuring), PORT (18095),
-# SERVER_CPUS / LOAD_CPUS (0 and 1), GATEWAY_REF, KEEP_TMP=1.
+# SERVER_CPUS / LOAD_CPUS (0 and 1), GATEWAY_REF, KEEP_TMP=1, TOKEN_KIND: hs256-static (the committed HMAC
+# key, a token from the gateway's `token` verb), or one of bench/lib/token_kinds.py's kinds: rs256-static,
+# rs256-authority, es256-authority (keys made for the run; an authority's documents served on IDP_PORT, 18096).
 # Exit status: non-zero when a build or start fails, a route does not answer as expected, or dotnet-counters
 # is missing and cannot be installed.
 set -euo pipefail
@@ -20,6 +23,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${DURATION:-8}
 WARMUP=${WARMUP:-20}
 PORT=${PORT:-18095}
+IDP_PORT=${IDP_PORT:-18096}
+TOKEN_KIND=${TOKEN_KIND:-hs256-static}
 SERVER_CPUS=${SERVER_CPUS:-0}
 LOAD_CPUS=${LOAD_CPUS:-1}
 
@@ -52,13 +57,26 @@ measure() {
   printf '%s %s\n' "$(awk '/^Requests\/sec/ { print $2 }' "$out")" "$(awk -v a="$((after - before))" -v n="$requests" 'BEGIN { printf "%.0f", a / n }')"
 }
 
-ensure_commands wrk:wrk taskset:util-linux curl:curl
-check_ports_free "$PORT"
+ensure_commands wrk:wrk taskset:util-linux curl:curl python3:python3 openssl:openssl
+check_ports_free "$PORT" "$IDP_PORT"
 bench_start
 gateway_sources "$repo"
 publish_gateway
 export GATEWAY_CONFIG_DIR="$gateway_src/config"
-token=$(mint_gateway_token --sub bench --claim tenant=acme --claim scope=storage:read --lifetime 01:00:00)
+case $TOKEN_KIND in
+  hs256-static)
+    token=$(mint_gateway_token --sub bench --claim tenant=acme --claim scope=storage:read --lifetime 01:00:00) ;;
+  rs256-static | rs256-authority | es256-authority)
+    python3 "$repo/bench/lib/token_kinds.py" "$gateway_src/config" "$tmp/kinds" "http://127.0.0.1:$IDP_PORT" \
+      || die "making the $TOKEN_KIND keys and token failed"
+    export GATEWAY_CONFIG_DIR="$tmp/kinds/$TOKEN_KIND/config"
+    token=$(tr -d '\n' <"$tmp/kinds/$TOKEN_KIND/token")
+    if [[ $TOKEN_KIND == *-authority ]]; then
+      start_group idp "$tmp" taskset -c "$LOAD_CPUS" python3 -m http.server "$IDP_PORT" --bind 127.0.0.1 --directory "$tmp/kinds/idp"
+      wait_port idp "$IDP_PORT"
+    fi ;;
+  *) die "TOKEN_KIND must be hs256-static, rs256-static, rs256-authority or es256-authority, got '$TOKEN_KIND'" ;;
+esac
 find_dotnet_counters
 [[ -n $counters ]] || die "dotnet-counters is needed for the allocation figures"
 busy_before=$(cpu_busy)
@@ -101,7 +119,8 @@ report="$repo/bench/results/per-request-$stamp.md"
 {
   echo "## Per request $stamp"
   echo
-  echo "- gateway: $gateway_desc, published Release, config/ as committed, signing limits raised far above the load"
+  echo "- gateway: $gateway_desc, published Release, config/ as committed$([[ $TOKEN_KIND != hs256-static ]] && echo " but for Authentication:Jwt"), signing limits raised far above the load"
+  echo "- bearer token: $TOKEN_KIND"
   echo "- gateway on core(s) $SERVER_CPUS, wrk on core(s) $LOAD_CPUS: wrk -t1 -c16 -d${DURATION}s after ${WARMUP}s on each route"
   echo "- CPU busy with other work: $busy_before% before, $busy_after% after"
   echo

@@ -33,6 +33,8 @@ internal static class AuthenticationRegistration
                 options.ForwardDefaultSelector = context => GatewaySchemes.SelectForChallenge(context, browserSignIn))
             .AddJwtBearer();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>());
+        // After AddJwtBearer, so that it runs after the handler's own post-configuration.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>());
 
         var dataProtection = services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
         if (signIn.Session.KeysDirectory is { Length: > 0 } keys)

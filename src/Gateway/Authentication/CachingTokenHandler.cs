@@ -8,8 +8,9 @@ namespace Gateway.Authentication;
 /// Remembers bearer tokens that passed validation, so an app that sends the same token with many requests pays for
 /// its parsing and signature check once. A remembered token counts only while it has not expired, for at most
 /// <see cref="JwtOptions.ValidatedTokenCacheTime"/>, and only while the key that verified it is still one of the
-/// signing keys: a key removed from the configuration or the authority's JWKS takes its tokens with it. Only valid
-/// tokens are remembered, so made-up tokens cannot fill the cache.
+/// current signing keys: the configured ones, or those of the JWKS the authority's configuration manager fetched last.
+/// A key removed from the configuration or the JWKS takes its tokens with it. Only valid tokens are remembered, so
+/// made-up tokens cannot fill the cache.
 /// </summary>
 internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options, TimeProvider time) : TokenHandler
 {
@@ -26,7 +27,7 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
         var now = time.GetUtcNow();
         if (_validated.TryGetValue(token, out ValidatedToken? remembered)
             && now < remembered!.Until
-            && IsStillASigningKey(remembered.Result.SecurityToken.SigningKey, validationParameters))
+            && await IsStillASigningKeyAsync(remembered.Result.SecurityToken.SigningKey, validationParameters))
         {
             return remembered.Fresh();
         }
@@ -46,19 +47,55 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
 
     public override SecurityToken ReadToken(string token) => inner.ReadToken(token);
 
-    private static bool IsStillASigningKey(SecurityKey? key, TokenValidationParameters parameters)
+    private static async ValueTask<bool> IsStillASigningKeyAsync(SecurityKey? key, TokenValidationParameters parameters)
     {
         if (key is null)
         {
             return false;
         }
 
-        if (ReferenceEquals(parameters.IssuerSigningKey, key))
+        if (ReferenceEquals(parameters.IssuerSigningKey, key) || Contains(parameters.IssuerSigningKeys, key))
         {
             return true;
         }
 
-        foreach (var current in parameters.IssuerSigningKeys ?? [])
+        // An authority's keys reach the handler only through its configuration manager (JwtBearerHandler leaves
+        // IssuerSigningKeys empty). Once fetched, the manager answers from memory and refreshes in the background,
+        // as it does for every validation; a refetch brings new key objects, so each token is checked against them once.
+        if (parameters.ConfigurationManager is { } manager)
+        {
+            try
+            {
+                var configuration = await manager.GetBaseConfigurationAsync(CancellationToken.None);
+                return configuration is not null && Contains(configuration.SigningKeys, key);
+            }
+            catch (Exception)
+            {
+                // No configuration yet: the full validation that follows asks again and reports it.
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(IEnumerable<SecurityKey>? keys, SecurityKey key)
+    {
+        if (keys is IList<SecurityKey> list)
+        {
+            // Indexed, so the hit path allocates no enumerator.
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (ReferenceEquals(list[i], key))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        foreach (var current in keys ?? [])
         {
             if (ReferenceEquals(current, key))
             {

@@ -7,9 +7,11 @@ namespace Gateway.Authentication;
 
 /// <summary>
 /// Binds <see cref="JwtOptions"/> to the JWT bearer handler: issuer, audience, lifetime and signature are all
-/// validated, the algorithm list is closed, and claims keep their JWT names (<c>sub</c>, <c>tenant</c>).
+/// validated, the algorithm list is closed, and claims keep their JWT names (<c>sub</c>, <c>tenant</c>). A key the
+/// authority's JWKS drops stops verifying as soon as the JWKS is fetched again.
 /// </summary>
-internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions, TimeProvider time)
+    : IConfigureNamedOptions<JwtBearerOptions>, IPostConfigureOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
     {
@@ -61,6 +63,17 @@ internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions, TimePr
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+    /// <summary>Runs after the JWT bearer handler's own post-configuration has built the authority's configuration manager.</summary>
+    public void PostConfigure(string? name, JwtBearerOptions options)
+    {
+        if (name == JwtBearerDefaults.AuthenticationScheme && options.ConfigurationManager is BaseConfigurationManager manager)
+        {
+            // IdentityModel's "last known good" fallback validates a token whose key the current JWKS no longer has
+            // against an older JWKS, for up to an hour: a key dropped from the JWKS would not be revoked.
+            manager.UseLastKnownGoodConfiguration = false;
+        }
+    }
 
     // RFC 7515 4.1.11: a token that marks header extensions critical must be refused by a recipient that does not
     // understand them, and the gateway understands none; the token handler itself ignores "crit".

@@ -8,7 +8,8 @@ namespace Gateway.Tests.Authentication;
 
 /// <summary>
 /// Signing keys come from the authority's metadata and JWKS when no keys are configured; unknown <c>kid</c>s refresh
-/// them at most once per interval, and keys already fetched keep working while the authority is unreachable.
+/// them at most once per interval, a key the JWKS drops is refused once it is fetched again, and keys already fetched
+/// keep working while the authority is unreachable.
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class AuthorityKeysTests(GatewayFixture fixture)
@@ -65,6 +66,28 @@ public sealed class AuthorityKeysTests(GatewayFixture fixture)
 
         await Eventually.HoldsAsync(
             async () => await authority.StatusAsync(authority.Token(rotatedKey)) == HttpStatusCode.Found, "The rotated key was never picked up.");
+    }
+
+    [Fact]
+    public async Task KeyDroppedFromTheJwks_ItsTokenIsRefusedAfterTheRefetch()
+    {
+        await using var authority = await AuthorityGateway.StartAsync(fixture, keyRefreshInterval: "00:00:01");
+        var dropped = authority.Token(authority.Key);
+        for (var i = 0; i < 2; i++)
+        {
+            // The second time from the validated-token cache.
+            Assert.Equal(HttpStatusCode.Found, await authority.StatusAsync(dropped));
+        }
+
+        using var next = RSA.Create(2048);
+        var nextKey = new RsaSecurityKey(next) { KeyId = "op-key-2" };
+        authority.ServeKeys(nextKey);
+
+        // A token with the new key's kid makes the gateway fetch the JWKS again.
+        await Eventually.HoldsAsync(
+            async () => await authority.StatusAsync(authority.Token(nextKey)) == HttpStatusCode.Found, "The JWKS was never fetched again.");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await authority.StatusAsync(dropped));
     }
 
     [Fact]

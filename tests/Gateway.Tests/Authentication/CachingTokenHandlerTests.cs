@@ -2,33 +2,65 @@ using System.Security.Claims;
 using Gateway.Authentication;
 using Gateway.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Tests.Authentication;
 
-/// <summary>A validated token is reused only while it is unexpired, recent and still verified by a current signing key.</summary>
+/// <summary>
+/// A validated token is reused only while it is unexpired, recent and still verified by a current signing key, whether
+/// the keys are configured or come from an authority's JWKS (handed over through the configuration manager).
+/// </summary>
 public sealed class CachingTokenHandlerTests
 {
     private static readonly JwtOptions Options = new() { ValidatedTokenCacheSize = 100, ValidatedTokenCacheTime = TimeSpan.FromMinutes(1) };
 
     private readonly CountingHandler _inner = new();
     private readonly ManualTime _time = new();
+    private readonly AuthorityStandIn _authority = new();
 
-    private static TokenValidationParameters Parameters(params SecurityKey[] keys) => new()
+    /// <summary>Where the signing keys come from.</summary>
+    public enum KeySource
     {
-        ValidIssuer = TestTokens.Issuer,
-        ValidAudience = TestTokens.Audience,
-        IssuerSigningKeys = keys,
-        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-    };
+        /// <summary><c>TokenValidationParameters.IssuerSigningKeys</c>, as with <c>SigningKeys</c> in the configuration.</summary>
+        Configured,
+
+        /// <summary>The JWKS an authority served last, as with <c>Authority</c>.</summary>
+        Authority,
+    }
+
+    /// <summary>Validation parameters whose current signing keys are exactly <paramref name="keys"/>; for an authority, a fresh fetch of them.</summary>
+    private TokenValidationParameters Parameters(KeySource source, params SecurityKey[] keys)
+    {
+        var parameters = new TokenValidationParameters
+        {
+            ValidIssuer = TestTokens.Issuer,
+            ValidAudience = TestTokens.Audience,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        };
+        if (source == KeySource.Configured)
+        {
+            parameters.IssuerSigningKeys = keys;
+        }
+        else
+        {
+            // As JwtBearerHandler does: the keys stay with the configuration manager, none in the parameters.
+            _authority.Serve(keys);
+            parameters.ConfigurationManager = _authority;
+        }
+
+        return parameters;
+    }
 
     private CachingTokenHandler Handler() => new(_inner, Options, _time);
 
-    [Fact]
-    public async Task SameToken_IsValidatedOnce_AndEachCallerGetsItsOwnIdentity()
+    [Theory]
+    [InlineData(KeySource.Configured)]
+    [InlineData(KeySource.Authority)]
+    public async Task SameToken_IsValidatedOnce_AndEachCallerGetsItsOwnIdentity(KeySource source)
     {
         var handler = Handler();
-        var parameters = Parameters(TestTokens.DevKey);
+        var parameters = Parameters(source, TestTokens.DevKey);
         var token = TestTokens.For("alice", "acme");
 
         var first = await handler.ValidateTokenAsync(token, parameters);
@@ -44,25 +76,62 @@ public sealed class CachingTokenHandlerTests
         Assert.Same(first.SecurityToken, second.SecurityToken);
     }
 
-    [Fact]
-    public async Task KeyNoLongerConfigured_ValidatesAgain_AndRefuses()
+    [Theory]
+    [InlineData(KeySource.Configured)]
+    [InlineData(KeySource.Authority)]
+    public async Task KeyNoLongerConfigured_ValidatesAgain_AndRefuses(KeySource source)
     {
         var handler = Handler();
         var token = TestTokens.For("alice", "acme");
-        Assert.True((await handler.ValidateTokenAsync(token, Parameters(TestTokens.DevKey))).IsValid);
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters(source, TestTokens.DevKey))).IsValid);
 
         var rotated = new SymmetricSecurityKey(new byte[32]) { KeyId = "dev" };
-        var result = await handler.ValidateTokenAsync(token, Parameters(rotated));
+        var result = await handler.ValidateTokenAsync(token, Parameters(source, rotated));
+
+        Assert.False(result.IsValid);
+        Assert.Equal(2, _inner.Validations);
+    }
+
+    [Theory]
+    [InlineData(KeySource.Configured)]
+    [InlineData(KeySource.Authority)]
+    public async Task KeyDropped_ValidatesAgain_AndRefuses(KeySource source)
+    {
+        var handler = Handler();
+        var token = TestTokens.For("alice", "acme");
+        var other = new SymmetricSecurityKey(new byte[32]) { KeyId = "other" };
+        var parameters = Parameters(source, TestTokens.DevKey, other);
+        Assert.True((await handler.ValidateTokenAsync(token, parameters)).IsValid);
+        Assert.True((await handler.ValidateTokenAsync(token, parameters)).IsValid);
+
+        var result = await handler.ValidateTokenAsync(token, Parameters(source, other));
 
         Assert.False(result.IsValid);
         Assert.Equal(2, _inner.Validations);
     }
 
     [Fact]
-    public async Task TokenPastItsExpiry_IsNotReused()
+    public async Task AuthorityKeysFetchedAgain_ValidatesOnceMore_ThenReusesAgain()
     {
         var handler = Handler();
-        var parameters = Parameters(TestTokens.DevKey);
+        var token = TestTokens.For("alice", "acme");
+        await handler.ValidateTokenAsync(token, Parameters(KeySource.Authority, TestTokens.DevKey));
+
+        // A refetch brings new key objects even when the JWKS did not change: the token is checked against them once.
+        var refetched = Parameters(KeySource.Authority, TestTokens.DevKey);
+        Assert.True((await handler.ValidateTokenAsync(token, refetched)).IsValid);
+        Assert.True((await handler.ValidateTokenAsync(token, refetched)).IsValid);
+
+        Assert.Equal(2, _inner.Validations);
+    }
+
+    [Theory]
+    [InlineData(KeySource.Configured)]
+    [InlineData(KeySource.Authority)]
+    public async Task TokenPastItsExpiry_IsNotReused(KeySource source)
+    {
+        var handler = Handler();
+        var parameters = Parameters(source, TestTokens.DevKey);
         var token = TestTokens.Create(new() { ["sub"] = "alice" }, expires: DateTime.UtcNow.AddSeconds(30));
         await handler.ValidateTokenAsync(token, parameters);
 
@@ -72,11 +141,13 @@ public sealed class CachingTokenHandlerTests
         Assert.Equal(2, _inner.Validations);
     }
 
-    [Fact]
-    public async Task TokenRememberedLongerThanTheCacheTime_IsValidatedAgain()
+    [Theory]
+    [InlineData(KeySource.Configured)]
+    [InlineData(KeySource.Authority)]
+    public async Task TokenRememberedLongerThanTheCacheTime_IsValidatedAgain(KeySource source)
     {
         var handler = Handler();
-        var parameters = Parameters(TestTokens.DevKey);
+        var parameters = Parameters(source, TestTokens.DevKey);
         var token = TestTokens.For("alice", "acme");
         await handler.ValidateTokenAsync(token, parameters);
 
@@ -88,11 +159,13 @@ public sealed class CachingTokenHandlerTests
         Assert.Equal(2, _inner.Validations);
     }
 
-    [Fact]
-    public async Task InvalidToken_IsNeverRemembered()
+    [Theory]
+    [InlineData(KeySource.Configured)]
+    [InlineData(KeySource.Authority)]
+    public async Task InvalidToken_IsNeverRemembered(KeySource source)
     {
         var handler = Handler();
-        var parameters = Parameters(TestTokens.DevKey);
+        var parameters = Parameters(source, TestTokens.DevKey);
         var forged = TestTokens.Create(new() { ["sub"] = "alice" }, key: new SymmetricSecurityKey(new byte[32]) { KeyId = "dev" });
 
         Assert.False((await handler.ValidateTokenAsync(forged, parameters)).IsValid);
@@ -113,6 +186,34 @@ public sealed class CachingTokenHandlerTests
         {
             Interlocked.Increment(ref _validations);
             return base.ValidateTokenAsync(token, validationParameters);
+        }
+    }
+
+    /// <summary>
+    /// An authority's configuration manager: each <see cref="Serve"/> is a fetch of its JWKS, with new key objects as
+    /// the real one builds them. It never falls back to an older configuration, so a dropped key stays dropped.
+    /// </summary>
+    private sealed class AuthorityStandIn : BaseConfigurationManager
+    {
+        private OpenIdConnectConfiguration _current = new() { Issuer = TestTokens.Issuer };
+
+        public AuthorityStandIn() => UseLastKnownGoodConfiguration = false;
+
+        public void Serve(SecurityKey[] keys)
+        {
+            var configuration = new OpenIdConnectConfiguration { Issuer = TestTokens.Issuer };
+            foreach (var key in keys)
+            {
+                configuration.SigningKeys.Add(JsonWebKeyConverter.ConvertFromSecurityKey(key));
+            }
+
+            _current = configuration;
+        }
+
+        public override Task<BaseConfiguration> GetBaseConfigurationAsync(CancellationToken cancel) => Task.FromResult<BaseConfiguration>(_current);
+
+        public override void RequestRefresh()
+        {
         }
     }
 
