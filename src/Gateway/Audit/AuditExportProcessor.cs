@@ -16,7 +16,12 @@ internal sealed partial class AuditExportProcessor : BaseExportProcessor<Activit
     /// <summary>The most spans held while the collector is slow or away.</summary>
     public const int QueueCapacity = 8192;
 
-    private const int MaxBatchSize = 512;
+    // Large enough that one export per few hundred milliseconds keeps up with a busy gateway; a request body of a
+    // few megabytes at most.
+    private const int MaxBatchSize = 2048;
+
+    // While spans gather, how often to look whether a full batch is ready.
+    private static readonly TimeSpan GatherPollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
 
     private readonly GatewayTelemetry _telemetry;
@@ -74,10 +79,12 @@ internal sealed partial class AuditExportProcessor : BaseExportProcessor<Activit
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            // Let a few spans gather, so a busy gateway sends batches rather than one request per span.
-            if (reader.Count < MaxBatchSize && _scheduleDelay > TimeSpan.Zero && !reader.Completion.IsCompleted)
+            // Let spans gather for up to the schedule delay, so a quiet gateway sends batches rather than one request per
+            // span; a full batch goes at once, so a busy gateway never sleeps while its queue fills.
+            var gathering = _time.GetTimestamp();
+            while (reader.Count < MaxBatchSize && !reader.Completion.IsCompleted && _time.GetElapsedTime(gathering) < _scheduleDelay)
             {
-                await Task.Delay(_scheduleDelay, _time).ConfigureAwait(false);
+                await Task.Delay(GatherPollInterval, _time).ConfigureAwait(false);
             }
 
             var count = 0;

@@ -55,7 +55,10 @@ public sealed class ExportFaultTests(GatewayFixture fixture)
             slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
         }
 
-        await Eventually.HoldsAsync(() => Interlocked.Read(ref failures) > 0, "export failures were never counted");
+        // The counter moves just before the warning is written, so wait for both.
+        await Eventually.HoldsAsync(
+            () => Interlocked.Read(ref failures) > 0 && logs.Messages.Any(message => message.Contains("could not be exported", StringComparison.Ordinal)),
+            "export failures were never counted and warned about");
         Assert.True(slowest < TimeSpan.FromSeconds(1), $"a request waited {slowest} while the collector was down");
         var warnings = logs.Messages.Where(message => message.Contains("could not be exported", StringComparison.Ordinal)).ToList();
         Assert.Single(warnings);
