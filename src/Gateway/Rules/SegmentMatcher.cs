@@ -42,16 +42,21 @@ internal sealed class SegmentMatcher
 {
     private readonly SegmentPart[] _parts;
 
+    // How literal text compares: ordinal for keys, as stores compare them; ignoring case for paths, as routing
+    // compares route literals. Placeholders always compare ordinally: route values and claims keep their case.
+    private readonly StringComparison _literalComparison;
+
     // The literal text a composite segment must start and end with: a cheap test that rejects most segments
     // before any backtracking (a '*.tmp' rule looks at every segment of every key).
     private readonly string _requiredPrefix;
     private readonly string _requiredSuffix;
 
-    private SegmentMatcher(SegmentKind kind, string literal, SegmentPart[] parts)
+    private SegmentMatcher(SegmentKind kind, string literal, SegmentPart[] parts, StringComparison literalComparison = StringComparison.Ordinal)
     {
         Kind = kind;
         Literal = literal;
         _parts = parts;
+        _literalComparison = literalComparison;
         _requiredPrefix = parts is [{ Kind: SegmentPartKind.Literal } first, ..] ? first.Text : "";
         _requiredSuffix = parts is [_, .., { Kind: SegmentPartKind.Literal } last] ? last.Text : "";
     }
@@ -68,26 +73,29 @@ internal sealed class SegmentMatcher
     /// <summary>The text of a <see cref="SegmentKind.Literal"/> segment; empty otherwise.</summary>
     public string Literal { get; }
 
-    /// <summary>A segment that matches exactly <paramref name="text"/>.</summary>
-    public static SegmentMatcher ForLiteral(string text) => new(SegmentKind.Literal, text, []);
+    /// <summary>A segment that matches exactly <paramref name="text"/>, compared with <paramref name="comparison"/>.</summary>
+    public static SegmentMatcher ForLiteral(string text, StringComparison comparison) => new(SegmentKind.Literal, text, [], comparison);
 
-    /// <summary>A segment made of <paramref name="parts"/>, matched left to right with backtracking over the wildcards.</summary>
-    public static SegmentMatcher ForParts(SegmentPart[] parts) => new(SegmentKind.Composite, "", parts);
+    /// <summary>
+    /// A segment made of <paramref name="parts"/>, matched left to right with backtracking over the wildcards; literal
+    /// parts compare with <paramref name="literalComparison"/>.
+    /// </summary>
+    public static SegmentMatcher ForParts(SegmentPart[] parts, StringComparison literalComparison) => new(SegmentKind.Composite, "", parts, literalComparison);
 
     /// <summary>True when <paramref name="segment"/> (never containing <c>/</c>) fits this single-segment matcher.</summary>
     public bool Matches(ReadOnlySpan<char> segment, in AccessRequest request) => Kind switch
     {
-        SegmentKind.Literal => segment.SequenceEqual(Literal),
+        SegmentKind.Literal => segment.Equals(Literal, _literalComparison),
         SegmentKind.AnySegment => !segment.IsEmpty,
         SegmentKind.Composite =>
             segment.Length >= _requiredPrefix.Length + _requiredSuffix.Length &&
-            segment.StartsWith(_requiredPrefix, StringComparison.Ordinal) &&
-            segment.EndsWith(_requiredSuffix, StringComparison.Ordinal) &&
-            MatchParts(_parts, segment, request),
+            segment.StartsWith(_requiredPrefix, _literalComparison) &&
+            segment.EndsWith(_requiredSuffix, _literalComparison) &&
+            MatchParts(_parts, segment, request, _literalComparison),
         _ => false,
     };
 
-    private static bool MatchParts(ReadOnlySpan<SegmentPart> parts, ReadOnlySpan<char> text, in AccessRequest request)
+    private static bool MatchParts(ReadOnlySpan<SegmentPart> parts, ReadOnlySpan<char> text, in AccessRequest request, StringComparison literalComparison)
     {
         while (!parts.IsEmpty)
         {
@@ -95,7 +103,7 @@ internal sealed class SegmentMatcher
             switch (part.Kind)
             {
                 case SegmentPartKind.Literal:
-                    if (!text.StartsWith(part.Text, StringComparison.Ordinal))
+                    if (!text.StartsWith(part.Text, literalComparison))
                     {
                         return false;
                     }
@@ -118,7 +126,7 @@ internal sealed class SegmentMatcher
                     foreach (var claimValue in request.Caller.GetValues(part.Text))
                     {
                         if (claimValue.Length > 0 && text.StartsWith(claimValue, StringComparison.Ordinal) &&
-                            MatchParts(parts[1..], text[claimValue.Length..], request))
+                            MatchParts(parts[1..], text[claimValue.Length..], request, literalComparison))
                         {
                             return true;
                         }
@@ -134,7 +142,7 @@ internal sealed class SegmentMatcher
 
                     for (var start = 0; start <= text.Length; start++)
                     {
-                        if (MatchParts(parts[1..], text[start..], request))
+                        if (MatchParts(parts[1..], text[start..], request, literalComparison))
                         {
                             return true;
                         }
