@@ -157,7 +157,7 @@ internal sealed class SegmentPattern
         return patternIndex == segments.Length;
     }
 
-    private static SegmentMatcher? ParseSegment(ReadOnlySpan<char> segment, StringComparison literalComparison, out string? error)
+    internal static SegmentMatcher? ParseSegment(ReadOnlySpan<char> segment, StringComparison literalComparison, out string? error)
     {
         error = null;
         switch (segment)
