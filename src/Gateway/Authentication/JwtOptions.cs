@@ -15,7 +15,7 @@ internal sealed record JwtOptions
     /// <summary>Optional OpenID Provider; its metadata and JWKS supply signing keys.</summary>
     public Uri? Authority { get; init; }
 
-    /// <summary>Allow an http authority (loopback development only).</summary>
+    /// <summary>False allows an http authority, on loopback only (development).</summary>
     public bool RequireHttpsMetadata { get; init; } = true;
 
     /// <summary>The expected <c>iss</c>.</summary>

@@ -22,9 +22,9 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
             builder.AddError("needs an Authority or at least one SigningKeys entry", JwtOptions.SectionName);
         }
 
-        if (options.Authority is { } authority && (!authority.IsAbsoluteUri || (options.RequireHttpsMetadata && authority.Scheme != Uri.UriSchemeHttps)))
+        if (options.Authority is { } authority && AuthorityAddress.Problem(authority, options.RequireHttpsMetadata) is { } authorityProblem)
         {
-            builder.AddError("must be an absolute https URL (or set RequireHttpsMetadata to false for a loopback provider)", $"{JwtOptions.SectionName}:Authority");
+            builder.AddError(authorityProblem, $"{JwtOptions.SectionName}:Authority");
         }
 
         for (var i = 0; i < options.SigningKeys.Count; i++)

@@ -88,6 +88,44 @@ public sealed class StartupValidationTests
         Assert.DoesNotContain("c2hvcnQ", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Authentication:Jwt", "http://idp.example.com")]
+    [InlineData("Authentication:Jwt", "http://10.0.0.5:4000/realms/gateway")]
+    [InlineData("Authentication:Jwt", "http://127.0.0.1.nip.io:4000")]
+    [InlineData("Authentication:Oidc", "http://idp.example.com")]
+    [InlineData("Authentication:Oidc", "http://192.168.1.20:4000")]
+    [InlineData("Authentication:Oidc", "http://localhost.example.com")]
+    public async Task Start_HttpAuthorityOffLoopback_FailsNamingTheSetting(string section, string authority)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            [$"{section}:Authority"] = authority,
+            [$"{section}:RequireHttpsMetadata"] = "false",
+        }));
+
+        Assert.Contains($"{section}:Authority", error.Message, StringComparison.Ordinal);
+        Assert.Contains("loopback", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(new Uri(authority).Host, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Authentication:Jwt", "http://127.0.0.1:4000")]
+    [InlineData("Authentication:Jwt", "http://localhost:4000")]
+    [InlineData("Authentication:Jwt", "http://[::1]:4000")]
+    [InlineData("Authentication:Oidc", "http://127.0.0.1:4000")]
+    [InlineData("Authentication:Oidc", "http://localhost:4000")]
+    [InlineData("Authentication:Oidc", "http://[::1]:4000")]
+    public async Task Start_HttpAuthorityOnLoopback_Starts(string section, string authority)
+    {
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            [$"{section}:Authority"] = authority,
+            [$"{section}:RequireHttpsMetadata"] = "false",
+        });
+
+        Assert.NotNull(gateway.Address);
+    }
+
     [Fact]
     public async Task Start_SecretKeyFile_IsReadFromMountedFile()
     {
