@@ -127,6 +127,24 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task Start_EcPublicKeyAsOpensslWritesIt_AcceptsItsTokens()
+    {
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Authentication:Jwt:SigningKeys:1:KeyId"] = "partner-ec",
+            ["Authentication:Jwt:SigningKeys:1:PublicKeyPem"] = ec.ExportSubjectPublicKeyInfoPem() + "\n",
+        });
+        var key = new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(ec) { KeyId = "partner-ec" };
+        var token = TestTokens.Create(new() { ["sub"] = "alice", ["tenant"] = "acme", ["scope"] = "storage:read" }, key: key, algorithm: "ES256");
+        using var client = gateway.CreateClient(token);
+
+        using var response = await client.GetAsync("/files/acme/x.txt");
+
+        Assert.Equal(System.Net.HttpStatusCode.Found, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Start_SecretKeyFile_IsReadFromMountedFile()
     {
         var file = Path.GetTempFileName();
