@@ -16,8 +16,11 @@ internal static class ExplainCommand
 
     private const string Usage = "usage: explain METHOD PATH [--claim NAME=VALUE]... [--anonymous]";
 
-    /// <summary>Returns 0 when allowed, 1 when denied, 2 on bad arguments or configuration.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Returns 0 when allowed, 1 when denied, 2 on bad arguments or configuration.
+    /// The configuration is that of <paramref name="environmentName"/>, by default the one the environment variables name.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? environmentName = null)
     {
         if (args is not [var method, var path, .. var rest])
         {
@@ -50,7 +53,7 @@ internal static class ExplainCommand
         IConfiguration configuration;
         try
         {
-            configuration = CliConfiguration.Load();
+            configuration = CliConfiguration.Load(environmentName ?? CliConfiguration.EnvironmentName());
             options = configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
             rules = RuleSetParser.Parse(File.ReadAllText(GatewayConfigurationSources.ResolvePath(configuration, options.Rules.File)));
         }

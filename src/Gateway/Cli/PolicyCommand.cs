@@ -10,14 +10,17 @@ internal static class PolicyCommand
     /// <summary>The command-line verb.</summary>
     public const string Verb = "policy";
 
-    /// <summary>Returns 0, or 2 when the configuration cannot be read or the store is unknown.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Returns 0, or 2 when the configuration cannot be read or the store is unknown.
+    /// The configuration is that of <paramref name="environmentName"/>, by default the one the environment variables name.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? environmentName = null)
     {
         GatewayOptions options;
         List<DownloadRoute> routes;
         try
         {
-            var configuration = CliConfiguration.Load();
+            var configuration = CliConfiguration.Load(environmentName ?? CliConfiguration.EnvironmentName());
             options = configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
             routes = [.. ProxyRouteSettings.Read(configuration).Select(route => DownloadRouteCompiler.Compile(route, options)).OfType<DownloadRoute>()];
         }
