@@ -9,8 +9,11 @@ WORKDIR /app
 COPY --from=build /app ./
 # The default configuration; mount your own folder over /app/config.
 COPY config/ /app/config/
+# Production: config/gateway.Development.json (the demo keys) is not loaded, and a demo key configured any other
+# way stops start-up. For the demo, run with -e ASPNETCORE_ENVIRONMENT=Development.
 ENV ASPNETCORE_URLS=http://+:8080 \
-    GATEWAY_CONFIG_DIR=/app/config
+    GATEWAY_CONFIG_DIR=/app/config \
+    ASPNETCORE_ENVIRONMENT=Production
 EXPOSE 8080
 VOLUME ["/app/config"]
 # The aspnet image's built-in non-root user.

@@ -60,7 +60,8 @@ args=(
 for bucket in PerSubject PerClientIp; do   # one subject on one address: limits far above the load, never rejecting
   args+=("--Gateway:RateLimits:Policies:signing:$bucket:Permits=1000000000" "--Gateway:RateLimits:Policies:signing:$bucket:Burst=1000000000")
 done
-export GATEWAY_CONFIG_DIR="$repo/config" Logging__LogLevel__Default=Warning
+# The demo configuration's keys (config/gateway.Development.json) apply only in Development.
+export GATEWAY_CONFIG_DIR="$repo/config" Logging__LogLevel__Default=Warning DOTNET_ENVIRONMENT=Development
 taskset -c 0 dotnet "$tmp/gateway/Gateway.dll" "${args[@]}" &
 gateway_pid=$!
 pids+=("$gateway_pid")

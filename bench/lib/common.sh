@@ -155,6 +155,10 @@ find_dotnet_counters() {
 
 # --- the gateway ---------------------------------------------------------------------------------
 
+# The benchmarks run the demo configuration, whose keys (config/gateway.Development.json) apply only in the
+# Development environment: the published gateway and its `token` verb read this.
+export DOTNET_ENVIRONMENT=Development
+
 # gateway_sources REPO: sets gateway_src and gateway_desc: the work tree, or with GATEWAY_REF a commit
 # unpacked into the temp folder (a fixed snapshot, immune to edits in progress in the work tree).
 gateway_sources() {

@@ -12,7 +12,7 @@ internal sealed record BrowserSignInOptions
     /// <summary>The OpenID Provider's issuer URL; its discovery document supplies the endpoints.</summary>
     public Uri? Authority { get; init; }
 
-    /// <summary>Allow an http authority (loopback development only).</summary>
+    /// <summary>False allows an http authority, on loopback only (development).</summary>
     public bool RequireHttpsMetadata { get; init; } = true;
 
     /// <summary>The client id registered at the provider.</summary>
@@ -69,9 +69,9 @@ internal sealed class BrowserSignInOptionsValidator : IValidateOptions<BrowserSi
             return builder.Build();
         }
 
-        if (!options.Authority.IsAbsoluteUri || (options.RequireHttpsMetadata && options.Authority.Scheme != Uri.UriSchemeHttps))
+        if (AuthorityAddress.Problem(options.Authority, options.RequireHttpsMetadata) is { } authorityProblem)
         {
-            builder.AddError("must be an absolute https URL (or set RequireHttpsMetadata to false for a loopback provider)", $"{BrowserSignInOptions.SectionName}:Authority");
+            builder.AddError(authorityProblem, $"{BrowserSignInOptions.SectionName}:Authority");
         }
 
         if (string.IsNullOrEmpty(options.ClientId))

@@ -15,7 +15,7 @@ internal sealed record JwtOptions
     /// <summary>Optional OpenID Provider; its metadata and JWKS supply signing keys.</summary>
     public Uri? Authority { get; init; }
 
-    /// <summary>Allow an http authority (loopback development only).</summary>
+    /// <summary>False allows an http authority, on loopback only (development).</summary>
     public bool RequireHttpsMetadata { get; init; } = true;
 
     /// <summary>The expected <c>iss</c>.</summary>
@@ -63,6 +63,6 @@ internal sealed record JwtSigningKeyOptions
     /// <summary>An HMAC (HS256) secret, base64url, at least 32 bytes. For development; prefer public keys.</summary>
     public string? Secret { get; init; }
 
-    /// <summary>An RSA or EC public key in PEM (RS256, PS256, ES256).</summary>
+    /// <summary>One RSA or EC public key in PEM, <c>PUBLIC KEY</c> (SPKI) or <c>RSA PUBLIC KEY</c> (PKCS#1): RS, PS and ES algorithms.</summary>
     public string? PublicKeyPem { get; init; }
 }

@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -8,7 +9,7 @@ namespace Gateway.Authentication;
 internal sealed partial class JwtOptionsAnnotationsValidator : IValidateOptions<JwtOptions>;
 
 /// <summary>Checks that tokens can be validated at all, reporting every problem by setting name.</summary>
-internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
+internal sealed class JwtOptionsValidator(IHostEnvironment environment) : IValidateOptions<JwtOptions>
 {
     private const int MinSecretBytes = 32;
 
@@ -22,9 +23,9 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
             builder.AddError("needs an Authority or at least one SigningKeys entry", JwtOptions.SectionName);
         }
 
-        if (options.Authority is { } authority && (!authority.IsAbsoluteUri || (options.RequireHttpsMetadata && authority.Scheme != Uri.UriSchemeHttps)))
+        if (options.Authority is { } authority && AuthorityAddress.Problem(authority, options.RequireHttpsMetadata) is { } authorityProblem)
         {
-            builder.AddError("must be an absolute https URL (or set RequireHttpsMetadata to false for a loopback provider)", $"{JwtOptions.SectionName}:Authority");
+            builder.AddError(authorityProblem, $"{JwtOptions.SectionName}:Authority");
         }
 
         for (var i = 0; i < options.SigningKeys.Count; i++)
@@ -43,6 +44,11 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
             else if (key.Secret is { Length: > 0 } secret && !IsLongEnough(secret))
             {
                 builder.AddError($"must be base64url of at least {MinSecretBytes} bytes", $"{path}:Secret");
+            }
+            else if (key.Secret is { Length: > 0 } && !environment.IsDevelopment() && DemoSecrets.IsDemo(key.Secret))
+            {
+                // Anyone holding the published development key could mint tokens with any claims.
+                builder.AddError(DemoSecrets.Problem, $"{path}:Secret");
             }
             else if (key.PublicKeyPem is { Length: > 0 } && JwtSigningKeys.TryCreate(key) is null)
             {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Authentication;
@@ -14,6 +15,10 @@ internal static class JwtSigningKeys
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
+    // The algorithm of a SubjectPublicKeyInfo (RFC 5480, RFC 8017).
+    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
+    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
+
     /// <summary>Returns the key, or null when its material is unusable.</summary>
     public static SecurityKey? TryCreate(JwtSigningKeyOptions options)
     {
@@ -24,15 +29,12 @@ internal static class JwtSigningKeys
                 return new SymmetricSecurityKey(Base64UrlEncoder.DecodeBytes(secret)) { KeyId = options.KeyId };
             }
 
-            var pem = options.PublicKeyPem!;
-            if (pem.Contains("EC", StringComparison.Ordinal) && TryEc(pem) is { } ec)
+            return TryReadPublicKey(options.PublicKeyPem) switch
             {
-                return new ECDsaSecurityKey(ec) { KeyId = options.KeyId };
-            }
-
-            var rsa = RSA.Create();
-            rsa.ImportFromPem(pem);
-            return new RsaSecurityKey(rsa) { KeyId = options.KeyId };
+                ECDsa ec => new ECDsaSecurityKey(ec) { KeyId = options.KeyId },
+                RSA rsa => new RsaSecurityKey(rsa) { KeyId = options.KeyId },
+                _ => null,
+            };
         }
         catch (Exception ex) when (ex is ArgumentException or CryptographicException or FormatException)
         {
@@ -40,18 +42,43 @@ internal static class JwtSigningKeys
         }
     }
 
-    private static ECDsa? TryEc(string pem)
+    /// <summary>
+    /// Reads exactly one public key in PEM: <c>PUBLIC KEY</c> (SubjectPublicKeyInfo, RSA or EC by the algorithm it
+    /// names, as <c>openssl ec -pubout</c> and <c>openssl rsa -pubout</c> write) or <c>RSA PUBLIC KEY</c> (PKCS#1).
+    /// Anything else, a private key included, is not a verification key and gives null.
+    /// </summary>
+    private static AsymmetricAlgorithm? TryReadPublicKey(string? pem)
     {
-        var ec = ECDsa.Create();
-        try
+        if (pem is null || !PemEncoding.TryFind(pem, out var fields) || PemEncoding.TryFind(pem.AsSpan(fields.Location.End), out _))
         {
-            ec.ImportFromPem(pem);
-            return ec;
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
-        {
-            ec.Dispose();
             return null;
+        }
+
+        var der = Convert.FromBase64String(pem[fields.Base64Data]);
+        switch (pem.AsSpan(fields.Label))
+        {
+            case "PUBLIC KEY":
+                var publicKey = PublicKey.CreateFromSubjectPublicKeyInfo(der, out var read);
+                return read != der.Length ? null : publicKey.Oid.Value switch
+                {
+                    EcPublicKeyOid => publicKey.GetECDsaPublicKey(),
+                    RsaEncryptionOid => publicKey.GetRSAPublicKey(),
+                    _ => null,
+                };
+
+            case "RSA PUBLIC KEY":
+                var rsa = RSA.Create();
+                rsa.ImportRSAPublicKey(der, out read);
+                if (read == der.Length)
+                {
+                    return rsa;
+                }
+
+                rsa.Dispose();
+                return null;
+
+            default:
+                return null;
         }
     }
 }

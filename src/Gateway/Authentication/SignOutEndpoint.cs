@@ -1,14 +1,24 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Authentication;
 
-/// <summary><c>/signout</c>: ends the browser session here and at the identity provider, then returns to a local page.</summary>
+/// <summary>
+/// <c>/signout</c>: ends the browser session here and at the identity provider, then returns to a local page. Mapped
+/// only when browser sign-in is on.
+/// </summary>
 internal static class SignOutEndpoint
 {
     public const string Path = "/signout";
 
     public static void MapSignOut(this WebApplication app)
     {
+        // Without browser sign-in there is no session or cookie scheme: the path stays unmapped (404), not a 500.
+        if (app.Services.GetRequiredService<IOptions<BrowserSignInOptions>>().Value.Authority is null)
+        {
+            return;
+        }
+
         app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Post], SignOutAsync).AllowAnonymous();
     }
 

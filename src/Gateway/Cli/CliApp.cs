@@ -9,12 +9,12 @@ namespace Gateway.Cli;
 /// </summary>
 internal static class CliApp
 {
-    /// <summary>Builds the application, or writes every configuration problem to <paramref name="error"/> and returns null.</summary>
-    public static WebApplication? TryBuild(TextWriter error)
+    /// <summary>Builds the application for <paramref name="environmentName"/>, or writes every configuration problem to <paramref name="error"/> and returns null.</summary>
+    public static WebApplication? TryBuild(TextWriter error, string environmentName)
     {
         try
         {
-            return GatewayApp.Create([], builder => builder.Logging.ClearProviders());
+            return GatewayApp.Create(["--environment", environmentName], builder => builder.Logging.ClearProviders());
         }
         catch (OptionsValidationException ex)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Authentication;
+using Gateway.Configuration;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -16,9 +17,13 @@ internal static class DevTokenCommand
 
     private const string Usage = "usage: token --sub SUBJECT [--claim NAME=VALUE]... [--lifetime HH:MM:SS]";
 
-    /// <summary>Prints the token and returns 0, or prints why not and returns 2.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Prints the token and returns 0, or prints why not and returns 2. The configuration is that of
+    /// <paramref name="environmentName"/>, by default the one the environment variables name.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? environmentName = null)
     {
+        environmentName ??= CliConfiguration.EnvironmentName();
         string? subject = null;
         var lifetime = TimeSpan.FromHours(1);
         var claims = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -55,14 +60,25 @@ internal static class DevTokenCommand
             return 2;
         }
 
-        var configuration = CliConfiguration.Load();
+        var configuration = CliConfiguration.Load(environmentName);
         var jwt = configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions();
-        var key = jwt.SigningKeys.Where(k => !string.IsNullOrEmpty(k.Secret)).Select(JwtSigningKeys.TryCreate).OfType<SymmetricSecurityKey>().FirstOrDefault();
-        if (key is null || jwt.Issuer is null || jwt.Audience is null)
+        var hmac = jwt.SigningKeys.FirstOrDefault(k => !string.IsNullOrEmpty(k.Secret) && JwtSigningKeys.TryCreate(k) is SymmetricSecurityKey);
+        if (hmac is null || jwt.Issuer is null || jwt.Audience is null)
         {
-            error.WriteLine($"{JwtOptions.SectionName} needs Issuer, Audience and an HMAC signing key (Secret) to mint development tokens.");
+            error.WriteLine($"{JwtOptions.SectionName} needs Issuer, Audience and an HMAC signing key (Secret) to mint development tokens. " +
+                $"The demo key applies only in the Development environment, and this is '{environmentName}' " +
+                "(`dotnet run` passes --environment Development; or set ASPNETCORE_ENVIRONMENT=Development).");
             return 2;
         }
+
+        if (!CliConfiguration.IsDevelopment(environmentName) && DemoSecrets.IsDemo(hmac.Secret))
+        {
+            // The server refuses to start with it here; a token signed with it must not look usable either.
+            error.WriteLine($"{JwtOptions.SectionName}:SigningKeys:{jwt.SigningKeys.IndexOf(hmac)}:Secret {DemoSecrets.Problem}.");
+            return 2;
+        }
+
+        var key = (SymmetricSecurityKey)JwtSigningKeys.TryCreate(hmac)!;
 
         // A claim given once is a string; given more than once, an array.
         var payload = claims.ToDictionary(pair => pair.Key, pair => pair.Value is [var single] ? (object)single : pair.Value.ToArray(), StringComparer.Ordinal);

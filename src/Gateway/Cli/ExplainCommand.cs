@@ -15,8 +15,11 @@ internal static class ExplainCommand
 
     private const string Usage = "usage: explain METHOD PATH [--claim NAME=VALUE]... [--anonymous] [--host HOST]";
 
-    /// <summary>Returns 0 when allowed, 1 when denied, 2 on bad arguments or configuration.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Returns 0 when allowed, 1 when denied, 2 on bad arguments or configuration.
+    /// The configuration is that of <paramref name="environmentName"/>, by default the one the environment variables name.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? environmentName = null)
     {
         if (args is not [var method, var path, .. var rest])
         {
@@ -49,7 +52,7 @@ internal static class ExplainCommand
             }
         }
 
-        using var app = CliApp.TryBuild(error);
+        using var app = CliApp.TryBuild(error, environmentName ?? CliConfiguration.EnvironmentName());
         if (app is null)
         {
             return 2;

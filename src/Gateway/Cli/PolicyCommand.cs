@@ -11,10 +11,13 @@ internal static class PolicyCommand
     /// <summary>The command-line verb.</summary>
     public const string Verb = "policy";
 
-    /// <summary>Returns 0, or 2 when the configuration is invalid or the store is unknown.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Returns 0, or 2 when the configuration is invalid or the store is unknown.
+    /// The configuration is that of <paramref name="environmentName"/>, by default the one the environment variables name.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? environmentName = null)
     {
-        using var app = CliApp.TryBuild(error);
+        using var app = CliApp.TryBuild(error, environmentName ?? CliConfiguration.EnvironmentName());
         if (app is null)
         {
             return 2;

@@ -1,8 +1,9 @@
 namespace Gateway.Configuration;
 
 /// <summary>
-/// Loads every <c>*.json</c> file of the configuration folder, below environment variables, user secrets and the
-/// command line, so that secrets and deployment overrides always win over the files.
+/// Loads the configuration folder's <c>*.json</c> files, below environment variables, user secrets and the command
+/// line, so that secrets and deployment overrides always win over the files. A file named <c>NAME.ENVIRONMENT.json</c>
+/// (such as <c>gateway.Development.json</c>) loads only in that environment, after every base file.
 /// </summary>
 internal static class GatewayConfigurationSources
 {
@@ -16,21 +17,27 @@ internal static class GatewayConfigurationSources
     public const string ResolvedDirectoryKey = "Gateway:ConfigDirectory";
 
     /// <summary>
-    /// Adds the configuration folder's files to <paramref name="configuration"/> with reload on change. A file removed
-    /// or broken later keeps its last good content (see the returned <see cref="LastGoodConfigurationFiles"/>).
+    /// Adds the configuration folder's files for <paramref name="environmentName"/> to <paramref name="configuration"/>
+    /// with reload on change: the base files in file-name order, then that environment's files in file-name order. A
+    /// file removed or broken later keeps its last good content (see the returned <see cref="LastGoodConfigurationFiles"/>).
     /// </summary>
-    public static LastGoodConfigurationFiles AddGatewayFiles(this ConfigurationManager configuration)
+    public static LastGoodConfigurationFiles AddGatewayFiles(this ConfigurationManager configuration, string environmentName)
     {
         var directory = ResolveDirectory(configuration[DirectoryVariable]);
         var folder = new LastGoodConfigurationFiles(directory);
-        var files = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).ToArray();
+        var names = Directory.GetFiles(directory, "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+        string[] files =
+        [
+            .. names.Where(name => EnvironmentOf(name) is null),
+            .. names.Where(name => string.Equals(EnvironmentOf(name), environmentName, StringComparison.OrdinalIgnoreCase)),
+        ];
         for (var i = 0; i < files.Length; i++)
         {
-            // Inserted first, in file-name order, so that later files and every other source override them.
+            // Inserted first, in load order, so that later files and every other source override them.
             // ConfigurationManager reloads on every change to its sources.
             configuration.Sources.Insert(i, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
             {
-                Path = Path.GetFileName(files[i]),
+                Path = files[i],
                 FileProvider = folder,
                 Optional = false,
                 ReloadOnChange = true,
@@ -42,6 +49,22 @@ internal static class GatewayConfigurationSources
             InitialData = [new(ResolvedDirectoryKey, directory)],
         });
         return folder;
+    }
+
+    /// <summary>The names of the folder's files that belong to an environment other than <paramref name="environmentName"/>.</summary>
+    internal static string[] FilesOfOtherEnvironments(string directory, string environmentName) =>
+    [
+        .. Directory.GetFiles(directory, "*.json").Select(Path.GetFileName).OfType<string>()
+            .Where(name => EnvironmentOf(name) is { } environment && !string.Equals(environment, environmentName, StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal),
+    ];
+
+    /// <summary>The environment a file belongs to (<c>Development</c> for <c>gateway.Development.json</c>), or null for a base file.</summary>
+    internal static string? EnvironmentOf(string fileName)
+    {
+        var name = Path.GetFileNameWithoutExtension(fileName);
+        var dot = name.LastIndexOf('.');
+        return dot > 0 && dot < name.Length - 1 ? name[(dot + 1)..] : null;
     }
 
     /// <summary>Resolves <paramref name="path"/> against the configuration folder unless it is absolute.</summary>

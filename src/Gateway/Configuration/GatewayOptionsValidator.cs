@@ -19,7 +19,7 @@ internal sealed partial class StoreOptionsAnnotationsValidator : IValidateOption
 /// Checks the rules that span settings: each store, and each download route against the stores.
 /// Every error is reported, and each names its setting, never its value.
 /// </summary>
-internal sealed class GatewayOptionsValidator(IConfiguration configuration, IProxyConfigProvider proxyConfig) : IValidateOptions<GatewayOptions>
+internal sealed class GatewayOptionsValidator(IConfiguration configuration, IHostEnvironment environment, IProxyConfigProvider proxyConfig) : IValidateOptions<GatewayOptions>
 {
     private static readonly string[] Providers = [StoreProviders.Cos, StoreProviders.S3];
 
@@ -149,6 +149,12 @@ internal sealed class GatewayOptionsValidator(IConfiguration configuration, IPro
             {
                 builder.AddError("names a file that does not exist", $"{path}:SecretKeyFile");
             }
+        }
+
+        // The demo stores' secrets are published with the gateway: outside Development one means a copied demo setting.
+        if (!environment.IsDevelopment() && DemoSecrets.IsDemo(credentials.SecretKey))
+        {
+            builder.AddError(DemoSecrets.Problem, $"{path}:SecretKey");
         }
 
         var expectedProvider = credentials.Source switch

@@ -23,6 +23,15 @@ internal static class StartupValidation
 
         if (failures.Count > 0)
         {
+            // Say which environment files were left out: without gateway.Development.json there are no demo keys.
+            var environment = services.GetRequiredService<IHostEnvironment>().EnvironmentName;
+            var directory = services.GetRequiredService<IConfiguration>()[GatewayConfigurationSources.ResolvedDirectoryKey];
+            var skipped = directory is null ? [] : GatewayConfigurationSources.FilesOfOtherEnvironments(directory, environment);
+            if (skipped.Length > 0)
+            {
+                failures.Add($"The environment is '{environment}', so these files were not loaded: {string.Join(", ", skipped)}.");
+            }
+
             throw new OptionsValidationException("Gateway", typeof(GatewayOptions), failures);
         }
     }

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Gateway.Diagnostics;
 
 /// <summary>
-/// The last line: an unhandled exception becomes a clear 503 when the identity provider cannot be reached,
-/// and a bare 500 otherwise; never a stack trace or an internal message.
+/// The last line: an unhandled exception becomes a clear 503 when the identity provider cannot be reached, the 4xx
+/// a bad request stands for, and a bare 500 otherwise; never a stack trace or an internal message.
 /// </summary>
 internal sealed partial class GatewayExceptionHandler(ILogger<GatewayExceptionHandler> logger) : IExceptionHandler
 {
@@ -15,6 +16,15 @@ internal sealed partial class GatewayExceptionHandler(ILogger<GatewayExceptionHa
             Log.IdentityProviderUnreachable(logger, exception.GetType().Name);
             context.Response.Headers.RetryAfter = "30";
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Sign-in is unavailable", "The sign-in service cannot be reached right now.");
+            return true;
+        }
+
+        // Development makes ASP.NET Core throw on a body it cannot bind (RouteHandlerOptions.ThrowOnBadRequest) where
+        // Production answers 400 itself: answer the 4xx it carries either way, since bad input never gets a 5xx.
+        if (exception is BadHttpRequestException { StatusCode: >= 400 and < 500 } badRequest)
+        {
+            Log.BadRequestThrown(logger, badRequest.StatusCode);
+            await Problems.WriteAsync(context, badRequest.StatusCode, ReasonPhrases.GetReasonPhrase(badRequest.StatusCode));
             return true;
         }
 
@@ -43,6 +53,10 @@ internal sealed partial class GatewayExceptionHandler(ILogger<GatewayExceptionHa
     {
         [LoggerMessage(EventId = LogEvents.IdentityProviderUnreachable, Level = LogLevel.Error, Message = "The identity provider cannot be reached ({ErrorType}).")]
         public static partial void IdentityProviderUnreachable(ILogger logger, string errorType);
+
+        // No exception text: it may quote the body.
+        [LoggerMessage(EventId = LogEvents.BadRequestThrown, Level = LogLevel.Debug, Message = "A request the endpoint could not bind was answered {StatusCode}.")]
+        public static partial void BadRequestThrown(ILogger logger, int statusCode);
 
         [LoggerMessage(EventId = LogEvents.Unhandled, Level = LogLevel.Error, Message = "Unhandled exception.")]
         public static partial void Unhandled(ILogger logger, Exception exception);

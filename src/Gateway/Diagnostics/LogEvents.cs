@@ -18,4 +18,5 @@ internal static class LogEvents
     public const int AuditDecision = 1400;
     public const int TelemetryLost = 1401;
     public const int Unhandled = 1900;
+    public const int BadRequestThrown = 1901;
 }

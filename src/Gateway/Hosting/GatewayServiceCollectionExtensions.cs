@@ -22,7 +22,7 @@ internal static class GatewayServiceCollectionExtensions
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var configurationFiles = builder.Configuration.AddGatewayFiles();
+        var configurationFiles = builder.Configuration.AddGatewayFiles(builder.Environment.EnvironmentName);
         services.AddSingleton(_ => configurationFiles); // created by the container, so disposed with the host
 
         // Request line, header and timeout limits are set deliberately in config/gateway.json (Kestrel:Limits).

@@ -13,20 +13,23 @@ internal sealed class PatternTrie
 
     private PatternTrie(Node root) => _root = root;
 
-    /// <summary>Builds the trie; within a node, candidates are ordered by rule rank so evaluation is independent of file order.</summary>
-    public static PatternTrie Build(IEnumerable<(Rule Rule, SegmentPattern Pattern, int PatternIndex)> patterns)
+    /// <summary>
+    /// Builds the trie; within a node, candidates are ordered by rule rank so evaluation is independent of file order.
+    /// <paramref name="comparer"/> compares literal segments as the patterns do (ordinal for keys, ignoring case for paths).
+    /// </summary>
+    public static PatternTrie Build(IEnumerable<(Rule Rule, SegmentPattern Pattern, int PatternIndex)> patterns, StringComparer comparer)
     {
-        var root = new NodeBuilder();
+        var root = new NodeBuilder(comparer);
         foreach (var (rule, pattern, patternIndex) in patterns)
         {
             var node = root;
             for (var depth = 0; depth < pattern.LiteralPrefixLength; depth++)
             {
-                node.Children ??= new Dictionary<string, NodeBuilder>(StringComparer.Ordinal);
+                node.Children ??= new Dictionary<string, NodeBuilder>(comparer);
                 var literal = pattern.LiteralAt(depth);
                 if (!node.Children.TryGetValue(literal, out var child))
                 {
-                    child = new NodeBuilder();
+                    child = new NodeBuilder(comparer);
                     node.Children.Add(literal, child);
                 }
 
@@ -60,7 +63,7 @@ internal sealed class PatternTrie
     /// <summary>One pattern of one rule; the pattern index keeps the order total when a rule files two patterns at one node.</summary>
     private readonly record struct Entry(Rule Rule, SegmentPattern Pattern, int PatternIndex);
 
-    private sealed class NodeBuilder
+    private sealed class NodeBuilder(StringComparer comparer)
     {
         public List<Entry> Entries { get; } = [];
 
@@ -69,7 +72,7 @@ internal sealed class PatternTrie
         public Node Freeze()
         {
             Entries.Sort(static (a, b) => a.Rule.Rank != b.Rule.Rank ? a.Rule.Rank.CompareTo(b.Rule.Rank) : a.PatternIndex.CompareTo(b.PatternIndex));
-            var children = Children?.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.Freeze(), StringComparer.Ordinal);
+            var children = Children?.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.Freeze(), comparer);
             return new Node([.. Entries], children);
         }
     }

@@ -24,8 +24,9 @@ internal sealed class RuleIndex
             }
         }
 
-        _keys = keys.Count > 0 ? PatternTrie.Build(keys) : null;
-        _paths = paths.Count > 0 ? PatternTrie.Build(paths) : null;
+        // Keys compare ordinally, as stores do; paths ignore letter case in their literals, as routing does.
+        _keys = keys.Count > 0 ? PatternTrie.Build(keys, StringComparer.Ordinal) : null;
+        _paths = paths.Count > 0 ? PatternTrie.Build(paths, StringComparer.OrdinalIgnoreCase) : null;
     }
 
     /// <summary>True when some rule here has a path pattern, so the request path must be split.</summary>

@@ -91,7 +91,9 @@ internal sealed class SegmentPattern
                 return null;
             }
 
-            var segment = ParseSegment(body[start..i], out error);
+            // Path literals ignore letter case, as routing's literals do, so a deny holds for every spelling routing
+            // sends to the same route; key literals compare exactly, as stores do.
+            var segment = ParseSegment(body[start..i], isPath ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal, out error);
             if (segment is null)
             {
                 return null;
@@ -155,7 +157,7 @@ internal sealed class SegmentPattern
         return patternIndex == segments.Length;
     }
 
-    private static SegmentMatcher? ParseSegment(ReadOnlySpan<char> segment, out string? error)
+    internal static SegmentMatcher? ParseSegment(ReadOnlySpan<char> segment, StringComparison literalComparison, out string? error)
     {
         error = null;
         switch (segment)
@@ -213,11 +215,11 @@ internal sealed class SegmentPattern
 
         if (parts.Count == 0)
         {
-            return SegmentMatcher.ForLiteral(literal.ToString());
+            return SegmentMatcher.ForLiteral(literal.ToString(), literalComparison);
         }
 
         FlushLiteral(parts, literal);
-        return SegmentMatcher.ForParts([.. parts]);
+        return SegmentMatcher.ForParts([.. parts], literalComparison);
     }
 
     private static SegmentPart? ParsePlaceholder(ReadOnlySpan<char> name, out string? error)

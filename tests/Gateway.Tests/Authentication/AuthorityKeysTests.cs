@@ -148,12 +148,12 @@ public sealed class AuthorityKeysTests(GatewayFixture fixture)
 
             overrides["Authentication:Jwt:KeyRefreshInterval"] = keyRefreshInterval;
 
-            // Keys from the authority only: the committed HMAC development key is removed.
+            // Keys from the authority only: the test environment's HMAC key is removed.
             authority._configDirectory = TestConfiguration.CopyToTemporaryDirectory();
-            var gatewayJson = Path.Combine(authority._configDirectory, "gateway.json");
-            var settings = JsonNode.Parse(await File.ReadAllTextAsync(gatewayJson))!;
-            settings["Authentication"]!["Jwt"]!.AsObject().Remove("SigningKeys");
-            await File.WriteAllTextAsync(gatewayJson, settings.ToJsonString());
+            var environmentJson = Path.Combine(authority._configDirectory, $"gateway.{GatewayHost.TestEnvironment}.json");
+            var settings = JsonNode.Parse(await File.ReadAllTextAsync(environmentJson))!;
+            Assert.True(settings["Authentication"]!["Jwt"]!.AsObject().Remove("SigningKeys"));
+            await File.WriteAllTextAsync(environmentJson, settings.ToJsonString());
             overrides["GATEWAY_CONFIG_DIR"] = authority._configDirectory;
             authority._gateway = await GatewayHost.StartAsync(overrides);
             return authority;

@@ -84,9 +84,9 @@ public sealed class ExplainTests(GatewayFixture fixture)
     {
         using var output = new StringWriter();
 
-        var allowed = ExplainCommand.Run(["GET", "/files/acme/reports/q3.pdf", "--claim", "tenant=acme", "--claim", "scope=storage:read"], output, TextWriter.Null);
-        var denied = ExplainCommand.Run(["GET", "/files/acme/drafts/q3.pdf", "--claim", "tenant=acme", "--claim", "scope=storage:read"], output, TextWriter.Null);
-        var anonymous = ExplainCommand.Run(["GET", "/public/logo.png", "--anonymous"], output, TextWriter.Null);
+        var allowed = ExplainCommand.Run(["GET", "/files/acme/reports/q3.pdf", "--claim", "tenant=acme", "--claim", "scope=storage:read"], output, TextWriter.Null, GatewayHost.TestEnvironment);
+        var denied = ExplainCommand.Run(["GET", "/files/acme/drafts/q3.pdf", "--claim", "tenant=acme", "--claim", "scope=storage:read"], output, TextWriter.Null, GatewayHost.TestEnvironment);
+        var anonymous = ExplainCommand.Run(["GET", "/public/logo.png", "--anonymous"], output, TextWriter.Null, GatewayHost.TestEnvironment);
 
         Assert.Equal(0, allowed);
         Assert.Equal(1, denied);

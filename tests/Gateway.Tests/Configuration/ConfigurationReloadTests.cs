@@ -19,6 +19,8 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
 
     private string GatewayJson => Path.Combine(_configDirectory, "gateway.json");
 
+    private string EnvironmentJson => Path.Combine(_configDirectory, $"gateway.{GatewayHost.TestEnvironment}.json");
+
     public async Task InitializeAsync()
     {
         _configDirectory = TestConfiguration.CopyToTemporaryDirectory();
@@ -102,13 +104,16 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
     [Fact]
     public async Task BrokenFile_ErrorNeverQuotesItsContent()
     {
-        var original = await File.ReadAllTextAsync(GatewayJson);
-        await ReplaceAsync(GatewayJson, original.Replace("\"demo-secret-not-a-real-key\"", "demo-secret-not-a-real-key", StringComparison.Ordinal));
-        await WaitForLogAsync("The configuration file gateway.json was rejected");
+        // The environment's own file, which holds the secrets, keeps its last good content like any other.
+        var original = await File.ReadAllTextAsync(EnvironmentJson);
+        var broken = original.Replace("\"test-cos-secret-of-the-gateway-suite\"", "test-cos-secret-of-the-gateway-suite", StringComparison.Ordinal);
+        Assert.NotEqual(original, broken);
+        await ReplaceAsync(EnvironmentJson, broken);
+        await WaitForLogAsync($"The configuration file gateway.{GatewayHost.TestEnvironment}.json was rejected");
 
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/cos/acme/reload/g.txt"));
-        Assert.DoesNotContain(_logs.Messages, message => message.Contains("demo-secret", StringComparison.Ordinal) || message.Contains("'d'", StringComparison.Ordinal));
-        await ReplaceAsync(GatewayJson, original);
+        Assert.DoesNotContain(_logs.Messages, message => message.Contains("test-cos-secret", StringComparison.Ordinal) || message.Contains("'t'", StringComparison.Ordinal));
+        await ReplaceAsync(EnvironmentJson, original);
     }
 
     /// <summary>Replaces a file whole, as deployments do (write aside, then rename), so no half-written file is ever read.</summary>

@@ -79,6 +79,62 @@ public sealed class StartupValidationTests
         Assert.All(invalid.Hidden, value => Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Authentication:Jwt", "http://idp.example.com")]
+    [InlineData("Authentication:Jwt", "http://10.0.0.5:4000/realms/gateway")]
+    [InlineData("Authentication:Jwt", "http://127.0.0.1.nip.io:4000")]
+    [InlineData("Authentication:Oidc", "http://idp.example.com")]
+    [InlineData("Authentication:Oidc", "http://192.168.1.20:4000")]
+    [InlineData("Authentication:Oidc", "http://localhost.example.com")]
+    public async Task Start_HttpAuthorityOffLoopback_FailsNamingTheSetting(string section, string authority)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            [$"{section}:Authority"] = authority,
+            [$"{section}:RequireHttpsMetadata"] = "false",
+        }));
+
+        Assert.Contains($"{section}:Authority", error.Message, StringComparison.Ordinal);
+        Assert.Contains("loopback", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(new Uri(authority).Host, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Authentication:Jwt", "http://127.0.0.1:4000")]
+    [InlineData("Authentication:Jwt", "http://localhost:4000")]
+    [InlineData("Authentication:Jwt", "http://[::1]:4000")]
+    [InlineData("Authentication:Oidc", "http://127.0.0.1:4000")]
+    [InlineData("Authentication:Oidc", "http://localhost:4000")]
+    [InlineData("Authentication:Oidc", "http://[::1]:4000")]
+    public async Task Start_HttpAuthorityOnLoopback_Starts(string section, string authority)
+    {
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            [$"{section}:Authority"] = authority,
+            [$"{section}:RequireHttpsMetadata"] = "false",
+        });
+
+        Assert.NotNull(gateway.Address);
+    }
+
+    [Fact]
+    public async Task Start_EcPublicKeyAsOpensslWritesIt_AcceptsItsTokens()
+    {
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Authentication:Jwt:SigningKeys:1:KeyId"] = "partner-ec",
+            ["Authentication:Jwt:SigningKeys:1:PublicKeyPem"] = ec.ExportSubjectPublicKeyInfoPem() + "\n",
+        });
+        var key = new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(ec) { KeyId = "partner-ec" };
+        var token = TestTokens.Create(new() { ["sub"] = "alice", ["tenant"] = "acme", ["scope"] = "storage:read" }, key: key, algorithm: "ES256");
+        using var client = gateway.CreateClient(token);
+
+        using var response = await client.GetAsync("/files/acme/x.txt");
+
+        Assert.Equal(System.Net.HttpStatusCode.Found, response.StatusCode);
+    }
+
     [Fact]
     public async Task Start_SecretKeyFile_IsReadFromMountedFile()
     {

@@ -140,6 +140,7 @@ internal static class SafeAnswer
         SecretScan.S3Secret,
         "demo-secret-not-a-real-key",   // the COS demo secret
         TestTokens.DevSecret,           // the JWT signing key
+        .. TestTokens.StoreSecrets,     // the stores' secrets
         SecretScan.CanaryPrefix,        // cookies and garbage tokens the suite sends
         "Bearer ey",
     ];

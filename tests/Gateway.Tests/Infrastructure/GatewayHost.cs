@@ -19,9 +19,17 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayHost> StartAsync(IReadOnlyDictionary<string, string?> overrides, Action<IServiceCollection>? services = null)
+    /// <summary>The environment the tests run in: the committed base files plus the test keys of <c>gateway.Test.json</c>.</summary>
+    public const string TestEnvironment = "Test";
+
+    /// <summary>
+    /// Starts the gateway in <paramref name="environment"/>. The default, <see cref="TestEnvironment"/>, behaves as
+    /// Production does (only Development changes the framework's behaviour) with keys of its own.
+    /// </summary>
+    public static async Task<GatewayHost> StartAsync(
+        IReadOnlyDictionary<string, string?> overrides, Action<IServiceCollection>? services = null, string environment = TestEnvironment)
     {
-        var app = GatewayApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
+        var app = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--environment", environment], builder =>
         {
             builder.Configuration.AddInMemoryCollection(overrides);
             builder.Logging.ClearProviders();

@@ -18,6 +18,7 @@ internal static class SecretScan
         S3Secret,
         "demo-secret-not-a-real-key",          // the COS demo secret
         TestTokens.DevSecret,                   // the JWT signing key
+        .. TestTokens.StoreSecrets,             // the stores' secrets
         "eyJhbGci",                             // the start of every bearer token the tests mint
         "gateway.session=",
         "Bearer ey",                            // an Authorization header value (a user agent may say "Jwt Bearer handler")

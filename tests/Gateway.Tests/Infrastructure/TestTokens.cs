@@ -4,12 +4,18 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Tests.Infrastructure;
 
-/// <summary>Mints tokens for the tests, signed with the development key of the committed configuration unless told otherwise.</summary>
+/// <summary>Mints tokens for the tests, signed with the test environment's HMAC key (<c>gateway.Test.json</c>, kid <c>dev</c>) unless told otherwise.</summary>
 internal static class TestTokens
 {
     public const string Issuer = "https://gateway.dev.invalid";
     public const string Audience = "gateway";
-    public const string DevSecret = "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LWEtc2VjcmV0IQ";
+    public const string DevSecret = "dGVzdC1vbmx5LWtleS1vZi10aGUtZ2F0ZXdheS1zdWl0ZSE";
+
+    /// <summary>The committed demo key (<c>config/gateway.Development.json</c>), which only the Development environment loads.</summary>
+    public const string DemoSecret = "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LWEtc2VjcmV0IQ";
+
+    /// <summary>The test environment's store secrets (<c>gateway.Test.json</c>); like every secret, they must never leave the gateway.</summary>
+    public static readonly string[] StoreSecrets = ["test-cos-secret-of-the-gateway-suite", "test-s3-secret-of-the-gateway-suite"];
 
     public static SymmetricSecurityKey DevKey { get; } = new(Base64UrlEncoder.DecodeBytes(DevSecret)) { KeyId = "dev" };
 

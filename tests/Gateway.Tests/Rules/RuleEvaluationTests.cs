@@ -140,6 +140,45 @@ public sealed class RuleEvaluationTests
     }
 
     [Theory]
+    [InlineData("/files/acme/secret/x.pdf")]
+    [InlineData("/FILES/acme/secret/x.pdf")]
+    [InlineData("/Files/acme/secret/x.pdf")]
+    [InlineData("/files/acme/SECRET/x.pdf")]
+    [InlineData("/fIlEs/ACME/Secret/X.PDF")]
+    [InlineData("/files/acme/reports/draft.TMP")]
+    [InlineData("/FILES/acme/a/b/Draft.Tmp")]
+    public void Evaluate_PathDenyInAnotherLetterCase_StaysDenied(string path)
+    {
+        // Routing matches route literals case-insensitively, so every spelling of a denied path must stay denied.
+        var rules = ParseRules(
+            """{ "id": "everyone", "effect": "allow", "keys": ["**"], "when": { "authenticated": true } }""",
+            """{ "id": "no-secrets", "effect": "deny", "paths": ["/files/*/secret/**", "/files/**/*.tmp"] }""");
+
+        var decision = rules.Evaluate(Request("tenants/acme/x.pdf", "sub=alice", path: path, routeValues: "tenant=acme"));
+
+        Assert.Equal((false, "no-secrets"), (decision.Allowed, decision.RuleId));
+    }
+
+    [Theory]
+    // Literal text of a path pattern ignores letter case, as routing's literals do.
+    [InlineData("/FILES/acme/Finance/q3.xlsx", "acme", "sub=acme", true)]
+    // Placeholders compare exactly: a route value keeps its case and names a different key.
+    [InlineData("/files/ACME/finance/q3.xlsx", "ACME", "sub=acme", true)]
+    [InlineData("/files/ACME/finance/q3.xlsx", "acme", "sub=acme", false)]
+    [InlineData("/users/ACME/q3.xlsx", "", "sub=acme", false)]
+    [InlineData("/Users/acme/q3.xlsx", "", "sub=acme", true)]
+    public void Evaluate_PathPatternLetterCase_LiteralsIgnoreCasePlaceholdersDoNot(string path, string tenant, string caller, bool allowed)
+    {
+        var rules = ParseRules(
+            """{ "id": "finance", "effect": "allow", "paths": ["/files/{tenant}/finance/**"], "when": { "authenticated": true } }""",
+            """{ "id": "own", "effect": "allow", "paths": ["/users/{claim:sub}/*"], "when": { "authenticated": true } }""");
+
+        var decision = rules.Evaluate(Request("k", caller, path: path, routeValues: tenant.Length > 0 ? $"tenant={tenant}" : ""));
+
+        Assert.Equal(allowed, decision.Allowed);
+    }
+
+    [Theory]
     [InlineData(63, false)]
     [InlineData(64, false)]
     [InlineData(65, false)]

@@ -26,8 +26,10 @@ public sealed class RulePropertyTests
 
     private static readonly Gen<string> Pattern = PatternSegment.Array[1, 3].Select(segments => string.Join('/', segments));
     private static readonly Gen<string> Key = KeySegment.Array[1, 4].Select(segments => string.Join('/', segments));
+    // Paths also come in other letter cases: path literals ignore case, as routing's do; placeholders do not.
+    private static readonly Gen<string> PathSegment = Gen.Frequency<string>((4, KeySegment), (1, Gen.OneOf("A", "B", "XA", "Xa")));
     private static readonly Gen<string> RequestPath = Gen.Frequency<string>(
-        (9, KeySegment.Array[1, 3].Select(segments => "/" + string.Join('/', segments))),
+        (9, PathSegment.Array[1, 3].Select(segments => "/" + string.Join('/', segments))),
         (1, Gen.OneOf("", "a/b")));
 
     private static readonly Gen<string> ClaimValue = Gen.OneOf("a", "b", "xa", "{t}");
@@ -153,6 +155,40 @@ public sealed class RulePropertyTests
             },
             iter: Iterations);
 
+    [Fact]
+    public void Evaluate_LetterCaseVariantOfADeniedPath_StaysDenied() =>
+        Gen.Select(Gen.OneOf("files", "acme", "secret", "x.pdf", "Draft.tmp", "q3").Array[1, 5], Gen.Int[0, 3].Array[5], Gen.Int, Gen.Int)
+            .Sample(
+                (segments, shapes, patternSeed, pathSeed) =>
+                {
+                    // The deny pattern is built from the path, so the path as written is denied; literals get their own case.
+                    var patternRandom = new Random(patternSeed);
+                    var pattern = "/" + string.Join('/', segments.Select((segment, i) => shapes[i] switch
+                    {
+                        0 => RandomCase(segment, patternRandom),
+                        1 => "*",
+                        2 => $"{RandomCase(segment[..1], patternRandom)}*{RandomCase(segment[^1..], patternRandom)}",
+                        _ => "**/" + RandomCase(segment, patternRandom),
+                    }));
+                    var rules = RuleSetParser.Parse($$"""
+                        { "rules": [
+                            { "id": "everyone", "effect": "allow", "keys": ["**"], "when": { "authenticated": true } },
+                            { "id": "denied", "effect": "deny", "paths": [{{System.Text.Json.JsonSerializer.Serialize(pattern)}}] } ] }
+                        """);
+                    var path = "/" + string.Join('/', segments);
+                    var variant = RandomCase(path, new Random(pathSeed));
+
+                    foreach (var candidate in new[] { path, variant })
+                    {
+                        var decision = rules.Evaluate(new AccessRequest("GET", "k", candidate, null, new Dictionary<string, object?>(), Caller.FromClaims([new("sub", "a")], true)));
+                        Assert.True((false, "denied") == (decision.Allowed, decision.RuleId), $"{candidate} under {pattern}: {decision.RuleId}");
+                    }
+                },
+                iter: Iterations);
+
+    private static string RandomCase(string text, Random random) =>
+        string.Concat(text.Select(c => random.Next(2) == 0 ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c)));
+
     private static AccessDecision Evaluate(GenRule[] rules, GenRequest request) =>
         RuleSetParser.Parse(ToJson(rules)).Evaluate(request.ToAccessRequest());
 
@@ -176,13 +212,13 @@ public sealed class RulePropertyTests
             ["*"] => true,
             var methods => methods.Contains(request.Method),
         };
-        var keyFits = rule.Keys.Any(pattern => Matches(pattern.Split('/'), 0, request.Key.Split('/'), 0, request));
+        var keyFits = rule.Keys.Any(pattern => Matches(pattern.Split('/'), 0, request.Key.Split('/'), 0, request, ignoreCase: false));
         var pathFits = request.Path.StartsWith('/') &&
-            rule.Paths.Any(pattern => Matches(pattern[1..].Split('/'), 0, request.Path[1..].Split('/'), 0, request));
+            rule.Paths.Any(pattern => Matches(pattern[1..].Split('/'), 0, request.Path[1..].Split('/'), 0, request, ignoreCase: true));
         return routeFits && methodFits && (keyFits || pathFits) && (rule.When is null || Holds(rule.When, request));
     }
 
-    private static bool Matches(string[] pattern, int p, string[] segments, int s, GenRequest request)
+    private static bool Matches(string[] pattern, int p, string[] segments, int s, GenRequest request, bool ignoreCase)
     {
         if (p == pattern.Length)
         {
@@ -193,7 +229,7 @@ public sealed class RulePropertyTests
         {
             for (var next = s; next <= segments.Length; next++)
             {
-                if (Matches(pattern, p + 1, segments, next, request))
+                if (Matches(pattern, p + 1, segments, next, request, ignoreCase))
                 {
                     return true;
                 }
@@ -202,10 +238,10 @@ public sealed class RulePropertyTests
             return false;
         }
 
-        return s < segments.Length && SegmentMatches(pattern[p], segments[s], request) && Matches(pattern, p + 1, segments, s + 1, request);
+        return s < segments.Length && SegmentMatches(pattern[p], segments[s], request, ignoreCase) && Matches(pattern, p + 1, segments, s + 1, request, ignoreCase);
     }
 
-    private static bool SegmentMatches(string pattern, string segment, GenRequest request)
+    private static bool SegmentMatches(string pattern, string segment, GenRequest request, bool ignoreCase)
     {
         if (pattern == "*")
         {
@@ -238,7 +274,7 @@ public sealed class RulePropertyTests
                     regex += ".*";
                     break;
                 default:
-                    regex += Regex.Escape(token.Value);
+                    regex += ignoreCase ? $"(?i:{Regex.Escape(token.Value)})" : Regex.Escape(token.Value);
                     break;
             }
         }

@@ -4,6 +4,8 @@ using Gateway.Configuration;
 using Gateway.Routing;
 using Gateway.Stores;
 
+using Gateway.Tests.Infrastructure;
+
 namespace Gateway.Tests.Stores;
 
 public sealed class LeastPrivilegePolicyTests
@@ -58,11 +60,11 @@ public sealed class LeastPrivilegePolicyTests
     {
         using var output = new StringWriter();
 
-        Assert.Equal(0, CommandLine.TryRun(["policy"], output, TextWriter.Null));
+        Assert.Equal(0, CommandLine.TryRun(["--environment", GatewayHost.TestEnvironment, "policy"], output, TextWriter.Null));
 
         var text = output.ToString();
         Assert.Contains("qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/tenants/*", text, StringComparison.Ordinal);
         Assert.Contains("arn:aws:s3:::demo/users/*", text, StringComparison.Ordinal);
-        Assert.Equal(2, CommandLine.TryRun(["policy", "no-such-store"], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(2, CommandLine.TryRun(["--environment", GatewayHost.TestEnvironment, "policy", "no-such-store"], TextWriter.Null, TextWriter.Null));
     }
 }
