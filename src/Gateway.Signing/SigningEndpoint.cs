@@ -33,11 +33,27 @@ internal sealed class SigningEndpoint
     public static SigningEndpoint Create(StoreAddress address, string defaultHostSuffix)
     {
         ArgumentNullException.ThrowIfNull(address);
+        return Resolve(address, defaultHostSuffix, out SigningEndpoint? endpoint) is { } problem
+            ? throw new ArgumentException(problem, nameof(address))
+            : endpoint!;
+    }
+
+    /// <summary>
+    /// What is wrong with <paramref name="address"/>, naming the setting and never its value, or null when
+    /// <see cref="Create"/> accepts it. Pure: for configuration validation, before any presigner is built.
+    /// </summary>
+    public static string? Problem(StoreAddress address, string defaultHostSuffix)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return Resolve(address, defaultHostSuffix, out _);
+    }
+
+    private static string? Resolve(StoreAddress address, string defaultHostSuffix, out SigningEndpoint? endpoint)
+    {
+        endpoint = null;
         if (!IsName(address.Bucket) || !IsName(address.Region))
         {
-            throw new ArgumentException(
-                $"{nameof(StoreAddress)}.{nameof(StoreAddress.Bucket)} and .{nameof(StoreAddress.Region)} must be non-empty and use only letters, digits, '.', '-' and '_'.",
-                nameof(address));
+            return $"{nameof(StoreAddress)}.{nameof(StoreAddress.Bucket)} and .{nameof(StoreAddress.Region)} must be non-empty and use only letters, digits, '.', '-' and '_'.";
         }
 
         string scheme;
@@ -52,7 +68,7 @@ internal sealed class SigningEndpoint
         {
             if (!StoreAddress.IsOrigin(address.Endpoint))
             {
-                throw new ArgumentException(OriginRule(nameof(StoreAddress.Endpoint)), nameof(address));
+                return OriginRule(nameof(StoreAddress.Endpoint));
             }
 
             scheme = address.Endpoint.Scheme;
@@ -77,22 +93,21 @@ internal sealed class SigningEndpoint
             || !string.Equals(signed.Authority, host, StringComparison.Ordinal)
             || !string.Equals(signed.AbsolutePath, pathPrefix, StringComparison.Ordinal))
         {
-            throw new ArgumentException(
-                $"{nameof(StoreAddress)}.{nameof(StoreAddress.Bucket)} and .{nameof(StoreAddress.Region)} must form a host name and path that URLs keep as they are: lower case in a host, no empty label, and not '.' or '..' as a path-style bucket.",
-                nameof(address));
+            return $"{nameof(StoreAddress)}.{nameof(StoreAddress.Bucket)} and .{nameof(StoreAddress.Region)} must form a host name and path that URLs keep as they are: lower case in a host, no empty label, and not '.' or '..' as a path-style bucket.";
         }
 
         if (address.PublicBaseUrl is not null)
         {
             if (!StoreAddress.IsOrigin(address.PublicBaseUrl))
             {
-                throw new ArgumentException(OriginRule(nameof(StoreAddress.PublicBaseUrl)), nameof(address));
+                return OriginRule(nameof(StoreAddress.PublicBaseUrl));
             }
 
             origin = address.PublicBaseUrl.Scheme + SchemeSeparator + Authority(address.PublicBaseUrl);
         }
 
-        return new SigningEndpoint(host, origin, pathPrefix);
+        endpoint = new SigningEndpoint(host, origin, pathPrefix);
+        return null;
     }
 
     private static bool IsName(string? value) => !string.IsNullOrEmpty(value) && !value.AsSpan().ContainsAnyExcept(s_nameChars);

@@ -259,6 +259,36 @@ public sealed class PresignerContractTests
     }
 
     [Theory]
+    [MemberData(nameof(KindsAndAddressesUrlsWouldChange))]
+    public void AddressProblem_AddressAUrlParserWouldChange_IsTheConstructorsMessage(
+        string kind, string bucket, string? endpoint, bool pathStyle)
+    {
+        StoreAddress address = s_address with
+        {
+            Bucket = bucket,
+            Endpoint = endpoint is null ? null : new Uri(endpoint),
+            ForcePathStyle = pathStyle,
+        };
+
+        string? problem = AddressProblem(kind, address);
+
+        ArgumentException exception = Assert.Throws<ArgumentException>(() => Create(kind, address));
+        Assert.NotNull(problem);
+        Assert.StartsWith(problem, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void AddressProblem_AddressTheConstructorAccepts_IsNull(string kind)
+    {
+        StoreAddress pathStyle = s_address with { Bucket = "LegacyBucket", Endpoint = new Uri("http://127.0.0.1:9000"), ForcePathStyle = true };
+
+        Assert.Null(AddressProblem(kind, s_address));
+        Assert.Null(AddressProblem(kind, pathStyle));
+        Assert.Null(AddressProblem(kind, s_address with { PublicBaseUrl = new Uri("https://cdn.example.com") }));
+    }
+
+    [Theory]
     [MemberData(nameof(Kinds))]
     public void Constructor_UpperCaseBucketInPathStyle_IsKeptInThePath(string kind)
     {
@@ -268,6 +298,13 @@ public sealed class PresignerContractTests
     }
 
     private static PresignRequest Request() => new("GET", Key, s_signedAt, s_expiresIn);
+
+    private static string? AddressProblem(string kind, StoreAddress address) => kind switch
+    {
+        Cos => CosPresigner.AddressProblem(address),
+        SigV4 => SigV4Presigner.AddressProblem(address),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
 
     private static IPresigner Create(string kind, StoreAddress address) => kind switch
     {

@@ -47,6 +47,13 @@ public sealed class CosPresigner : IPresigner
     private readonly string _hostHeader;
     private SignKeyEntry? _signKey;
 
+    /// <summary>
+    /// What is wrong with <paramref name="address"/> for this presigner, naming the setting and never its value, or null
+    /// when the constructor accepts it. Pure, so configuration validation can ask before any presigner is built.
+    /// </summary>
+    public static string? AddressProblem(StoreAddress address) =>
+        SigningEndpoint.Problem(address, HostDomainPrefix + address?.Region + HostDomainSuffix);
+
     /// <summary>Creates a presigner for the bucket at <paramref name="address"/>.</summary>
     /// <exception cref="ArgumentException">The bucket, region, endpoint or public base URL is malformed.</exception>
     public CosPresigner(StoreAddress address)
