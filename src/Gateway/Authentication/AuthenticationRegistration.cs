@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Authentication;
 
-/// <summary>Registers JWT bearer for apps and, when <c>Authentication:Oidc:Authority</c> is set, cookie + OpenID Connect for browsers.</summary>
+/// <summary>
+/// Registers JWT bearer for apps and, when <c>Authentication:Oidc:Authority</c> is set, cookie + OpenID Connect for
+/// browsers, with their options validated at start-up.
+/// </summary>
 internal static class AuthenticationRegistration
 {
     /// <summary>Shared by every instance, so that a session cookie from one instance opens on another.</summary>
@@ -17,6 +20,12 @@ internal static class AuthenticationRegistration
     public static void AddGatewayAuthentication(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptionsWithValidateOnStart<JwtOptions>().BindConfiguration(JwtOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<BrowserSignInOptions>().BindConfiguration(BrowserSignInOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BrowserSignInOptions>, BrowserSignInOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
         var signIn = builder.Configuration.GetSection(BrowserSignInOptions.SectionName).Get<BrowserSignInOptions>() ?? new BrowserSignInOptions();
         var browserSignIn = signIn.Authority is not null;
 

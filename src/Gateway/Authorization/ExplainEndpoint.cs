@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Gateway.Configuration;
 using Gateway.Hosting;
 using Gateway.Rules;
 using Microsoft.Extensions.Options;
@@ -14,7 +13,7 @@ internal static class ExplainEndpoint
     /// <summary>Maps the endpoint behind <c>Gateway:Admin:Policy</c>; nothing is mapped when no admin policy is set.</summary>
     public static void MapExplain(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Admin.Policy is not { Length: > 0 } policy)
+        if (app.Services.GetRequiredService<IOptions<GatewayAuthorizationOptions>>().Value.Admin.Policy is not { Length: > 0 } policy)
         {
             return;
         }

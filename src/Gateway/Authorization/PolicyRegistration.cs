@@ -1,4 +1,3 @@
-using Gateway.Configuration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +7,7 @@ namespace Gateway.Authorization;
 /// Deny by default: the fallback policy requires an authenticated caller, so a route is public only when it says
 /// <c>"AuthorizationPolicy": "anonymous"</c>. Named policies from <c>Gateway:Policies</c> are added here.
 /// </summary>
-internal sealed class PolicyRegistration(IOptions<GatewayOptions> options) : IConfigureOptions<AuthorizationOptions>
+internal sealed class PolicyRegistration(IOptions<GatewayAuthorizationOptions> options) : IConfigureOptions<AuthorizationOptions>
 {
     public void Configure(AuthorizationOptions authorization)
     {

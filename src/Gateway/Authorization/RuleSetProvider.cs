@@ -23,7 +23,7 @@ internal sealed partial class RuleSetProvider : IDisposable
     private readonly Lock _reloading = new();
     private RuleSet _current;
 
-    public RuleSetProvider(IOptions<GatewayOptions> options, IConfiguration configuration, GatewayTelemetry telemetry, ILogger<RuleSetProvider> logger)
+    public RuleSetProvider(IOptions<GatewayAuthorizationOptions> options, IConfiguration configuration, GatewayTelemetry telemetry, ILogger<RuleSetProvider> logger)
     {
         _logger = logger;
         _path = Path.GetFullPath(GatewayConfigurationSources.ResolvePath(configuration, options.Value.Rules.File));
@@ -82,24 +82,37 @@ internal sealed partial class RuleSetProvider : IDisposable
         _files.Dispose();
     }
 
-    private static RuleSet LoadAtStartup(string path)
+    /// <summary>
+    /// Reads and parses the rules file at <paramref name="path"/>: the rules, or null with every problem, each naming the
+    /// setting. Reads only, so configuration validation can call it before the provider exists.
+    /// </summary>
+    internal static RuleSet? TryLoad(string path, out IReadOnlyList<string> problems)
     {
         if (!File.Exists(path))
         {
-            throw new OptionsValidationException(
-                $"{GatewayOptions.SectionName}:Rules:File", typeof(RulesOptions), [$"{GatewayOptions.SectionName}:Rules:File names a file that does not exist."]);
+            problems = [$"{RulesOptions.FileSetting} names a file that does not exist."];
+            return null;
         }
 
         try
         {
+            problems = [];
             return RuleSetParser.Parse(File.ReadAllText(path));
         }
         catch (RulesValidationException ex)
         {
-            throw new OptionsValidationException(
-                $"{GatewayOptions.SectionName}:Rules:File", typeof(RulesOptions), [.. ex.Errors.Select(error => $"Rules file: {error}")]);
+            problems = [.. ex.Errors.Select(error => $"Rules file: {error}")];
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems = [$"{RulesOptions.FileSetting} names a file that cannot be read ({ex.GetType().Name})."];
+            return null;
         }
     }
+
+    private static RuleSet LoadAtStartup(string path) =>
+        TryLoad(path, out var problems) ?? throw new OptionsValidationException(RulesOptions.FileSetting, typeof(RulesOptions), problems);
 
     private static partial class Log
     {

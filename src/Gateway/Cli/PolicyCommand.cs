@@ -23,7 +23,7 @@ internal static class PolicyCommand
             return 2;
         }
 
-        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var options = app.Services.GetRequiredService<IOptions<StoresOptions>>().Value;
         var routes = app.Services.GetRequiredService<LiveDownloadRoutes>().All.ToList();
         var stores = args is [var only] ? options.Stores.Where(pair => pair.Key == only).ToList() : [.. options.Stores];
         if (stores.Count == 0)
@@ -34,7 +34,7 @@ internal static class PolicyCommand
 
         foreach (var (name, store) in stores.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
-            output.WriteLine($"# {name} ({store.Provider}, bucket {store.Bucket})");
+            output.WriteLine($"# {name} ({KebabCaseNames.Of(store.Provider!.Value)}, bucket {store.Bucket})");
             output.WriteLine(LeastPrivilegePolicy.For(store, LeastPrivilegePolicy.Prefixes(name, routes), indented: true));
         }
 

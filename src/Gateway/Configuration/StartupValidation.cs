@@ -1,24 +1,28 @@
-using Gateway.Authentication;
-using Gateway.Authorization;
-using Gateway.Stores;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Configuration;
 
-/// <summary>Runs every settings check before the gateway serves, and reports all failures together.</summary>
+/// <summary>
+/// Runs every feature's options validation (each <c>AddOptionsWithValidateOnStart</c>) before the gateway serves, and
+/// reports all failures together. Validation builds no service: each feature's validator checks its settings alone.
+/// </summary>
 internal static class StartupValidation
 {
     public static void ThrowIfInvalid(IServiceProvider services)
     {
         var failures = new List<string>();
-        Check(failures, () => services.GetRequiredService<IOptions<GatewayOptions>>().Value);
-        Check(failures, () => services.GetRequiredService<IOptions<JwtOptions>>().Value);
-        Check(failures, () => services.GetRequiredService<IOptions<BrowserSignInOptions>>().Value);
-        Check(failures, () => services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value);
-        if (failures.Count == 0)
+        try
         {
-            Check(failures, () => services.GetRequiredService<StoreRegistry>());
-            Check(failures, () => services.GetRequiredService<RuleSetProvider>());
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            failures.AddRange(ex.Failures);
+        }
+        catch (AggregateException ex)
+        {
+            // One OptionsValidationException per options type that failed.
+            failures.AddRange(ex.Flatten().InnerExceptions.OfType<OptionsValidationException>().SelectMany(failed => failed.Failures));
         }
 
         if (failures.Count > 0)
@@ -32,19 +36,7 @@ internal static class StartupValidation
                 failures.Add($"The environment is '{environment}', so these files were not loaded: {string.Join(", ", skipped)}.");
             }
 
-            throw new OptionsValidationException("Gateway", typeof(GatewayOptions), failures);
-        }
-    }
-
-    private static void Check(List<string> failures, Func<object> resolve)
-    {
-        try
-        {
-            resolve();
-        }
-        catch (OptionsValidationException ex)
-        {
-            failures.AddRange(ex.Failures);
+            throw new OptionsValidationException("Gateway", typeof(IConfiguration), failures);
         }
     }
 }

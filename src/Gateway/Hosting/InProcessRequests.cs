@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.Hosting;
 
@@ -135,5 +136,15 @@ internal sealed class InProcessRequestMiddleware(RequestDelegate next)
         return context.GetEndpoint()?.Metadata.GetMetadata<Routing.DownloadRoute>() is not null
             ? next(context)
             : Diagnostics.Problems.WriteAsync(context, StatusCodes.Status404NotFound, "Not a download path", "No download route matches this path.");
+    }
+}
+
+/// <summary>Registers <see cref="InProcessRequests"/>, which the batch endpoint and explain run requests through.</summary>
+internal static class InProcessRequestsRegistration
+{
+    public static IServiceCollection AddInProcessRequests(this IServiceCollection services)
+    {
+        services.TryAddSingleton<InProcessRequests>();
+        return services;
     }
 }

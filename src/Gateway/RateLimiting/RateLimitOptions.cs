@@ -4,8 +4,11 @@ namespace Gateway.RateLimiting;
 /// <c>Gateway:RateLimits</c>: named signing limits. A download route names one with YARP's <c>RateLimiterPolicy</c>;
 /// a download route that names none gets <see cref="DefaultPolicy"/>, so signing is never unlimited by accident.
 /// </summary>
-internal sealed class RateLimitOptions
+internal sealed record RateLimitOptions
 {
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Gateway:RateLimits";
+
     /// <summary>The value of a route's <c>RateLimiterPolicy</c> that turns limiting off for it, deliberately.</summary>
     public const string Disable = "Disable";
 
@@ -17,7 +20,7 @@ internal sealed class RateLimitOptions
 }
 
 /// <summary>One policy: a token bucket per subject and one per client address; a request needs a token from both.</summary>
-internal sealed class RateLimitPolicyOptions
+internal sealed record RateLimitPolicyOptions
 {
     /// <summary>The bucket of each authenticated subject (<c>sub</c>); anonymous callers have only the address bucket.</summary>
     public TokenBucketOptions? PerSubject { get; init; }
@@ -27,7 +30,7 @@ internal sealed class RateLimitPolicyOptions
 }
 
 /// <summary>A token bucket: <see cref="Permits"/> tokens come back every <see cref="Period"/>, up to <see cref="Burst"/>.</summary>
-internal sealed class TokenBucketOptions
+internal sealed record TokenBucketOptions
 {
     /// <summary>Tokens added every period.</summary>
     public int Permits { get; init; }

@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.RateLimiting;
 
-/// <summary>Registers the configured policies with ASP.NET Core rate limiting and answers rejections with 429 and Retry-After.</summary>
+/// <summary>
+/// Registers <c>Gateway:RateLimits</c> with its validation, and its policies with ASP.NET Core rate limiting, which
+/// answers rejections with 429 and Retry-After.
+/// </summary>
 internal static class RateLimitRegistration
 {
     /// <summary>The Retry-After of a rejection whose limiter gives none.</summary>
@@ -16,6 +19,8 @@ internal static class RateLimitRegistration
 
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
     {
+        services.AddOptionsWithValidateOnStart<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
         services.TryAddSingleton<SigningRateLimits>();
         services.AddRateLimiter(_ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<RateLimiterOptions>, ConfigureRateLimiter>());

@@ -1,17 +1,15 @@
 using System.Collections.Frozen;
-using Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.RateLimiting;
 
 /// <summary>The configured policies, built once at start-up and registered with ASP.NET Core rate limiting.</summary>
-internal sealed class SigningRateLimits(IOptions<GatewayOptions> options) : IDisposable
+internal sealed class SigningRateLimits(IOptions<RateLimitOptions> options) : IDisposable
 {
-    private readonly FrozenDictionary<string, SigningRateLimitPolicy> _policies = options.Value.RateLimits.Policies
+    private readonly FrozenDictionary<string, SigningRateLimitPolicy> _policies = options.Value.Policies
         .ToFrozenDictionary(entry => entry.Key, entry => new SigningRateLimitPolicy(entry.Key, entry.Value), StringComparer.Ordinal);
 
     public IEnumerable<SigningRateLimitPolicy> All => _policies.Values;
-
 
     public void Dispose()
     {

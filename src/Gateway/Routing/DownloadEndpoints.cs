@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
-using Gateway.Configuration;
 using Gateway.Stores;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Routing;
@@ -10,14 +8,14 @@ namespace Gateway.Routing;
 /// Compiles each route's download metadata once per configuration load (start-up or reload), in YARP's config filter.
 /// An invalid route fails the load, naming the route and the setting, and YARP keeps the last good configuration.
 /// </summary>
-internal sealed class DownloadRouteConfigFilter(IOptions<GatewayOptions> options, StoreRegistry stores, CompiledDownloadRoutes compiled) : IProxyConfigFilter
+internal sealed class DownloadRouteConfigFilter(DownloadRouteContext context, StoreRegistry stores, CompiledDownloadRoutes compiled) : IProxyConfigFilter
 {
     public ValueTask<ClusterConfig> ConfigureClusterAsync(ClusterConfig cluster, CancellationToken cancel) => new(cluster);
 
     public ValueTask<RouteConfig> ConfigureRouteAsync(RouteConfig route, ClusterConfig? cluster, CancellationToken cancel)
     {
         var errors = new List<string>();
-        var download = DownloadRouteCompiler.Compile(route, options.Value, errors);
+        var download = DownloadRouteCompiler.Compile(route, context, errors);
         if (download is not null && !stores.Covers(download))
         {
             errors.Add($"Metadata '{DownloadMetadata.KeyTemplate}' reaches keys outside those store '{download.StoreName}' requested temporary keys for at start-up; restart the gateway to widen its access policy.");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gateway.Configuration;
 using Gateway.RateLimiting;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Yarp.ReverseProxy.Configuration;
@@ -13,15 +12,15 @@ internal static class DownloadRouteCompiler
     public static readonly TimeSpan MaxUrlLifetime = TimeSpan.FromDays(7);
 
     /// <summary>Returns every problem with the route's download settings; none for a route that is not a download route.</summary>
-    public static IReadOnlyList<string> Validate(RouteConfig route, GatewayOptions options)
+    public static IReadOnlyList<string> Validate(RouteConfig route, DownloadRouteContext context)
     {
         var errors = new List<string>();
-        Compile(route, options, errors);
+        Compile(route, context, errors);
         return errors;
     }
 
     /// <summary>Compiles the route, or returns null when it is not a download route or <paramref name="errors"/> gained a problem.</summary>
-    public static DownloadRoute? Compile(RouteConfig route, GatewayOptions options, List<string> errors)
+    public static DownloadRoute? Compile(RouteConfig route, DownloadRouteContext context, List<string> errors)
     {
         var metadata = route.Metadata;
         if (metadata is null || !metadata.TryGetValue(DownloadMetadata.Store, out var storeName))
@@ -29,7 +28,7 @@ internal static class DownloadRouteCompiler
             return null;
         }
 
-        if (!options.Stores.ContainsKey(storeName))
+        if (!context.Stores.Contains(storeName))
         {
             errors.Add($"Metadata '{DownloadMetadata.Store}' names a store that is not configured under Gateway:Stores.");
         }
@@ -53,7 +52,7 @@ internal static class DownloadRouteCompiler
             }
         }
 
-        var lifetime = options.DefaultUrlLifetime;
+        var lifetime = context.DefaultUrlLifetime;
         if (metadata.TryGetValue(DownloadMetadata.UrlLifetime, out var lifetimeText)
             && (!TimeSpan.TryParse(lifetimeText, CultureInfo.InvariantCulture, out lifetime)
                 || lifetime < TimeSpan.FromSeconds(1)
@@ -92,9 +91,9 @@ internal static class DownloadRouteCompiler
             errors.Add($"Metadata '{DownloadMetadata.Mode}' must be 'redirect' or 'proxy'.");
         }
 
-        var rateLimitPolicy = RateLimitPolicy(route, options.RateLimits);
+        var rateLimitPolicy = RateLimitPolicy(route, context.RateLimits);
         // A missing default policy is reported once, for Gateway:RateLimits:DefaultPolicy; here only the route's own choice.
-        if (route.RateLimiterPolicy is { Length: > 0 } && rateLimitPolicy is not null && !options.RateLimits.Policies.ContainsKey(rateLimitPolicy))
+        if (route.RateLimiterPolicy is { Length: > 0 } && rateLimitPolicy is not null && !context.RateLimits.Policies.ContainsKey(rateLimitPolicy))
         {
             errors.Add($"RateLimiterPolicy must name a policy under Gateway:RateLimits:Policies, or be '{RateLimitOptions.Disable}'.");
         }

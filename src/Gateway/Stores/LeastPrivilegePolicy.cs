@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Configuration;
 using Gateway.Routing;
 
 namespace Gateway.Stores;
@@ -30,7 +29,7 @@ internal static class LeastPrivilegePolicy
     /// <summary>The policy document for the store's provider: a CAM policy for COS, an IAM session policy for S3.</summary>
     public static string For(StoreOptions store, IReadOnlyList<string> prefixes, bool indented = false)
     {
-        var document = store.Provider == StoreProviders.Cos ? CamPolicy(store, prefixes) : IamPolicy(store, prefixes);
+        var document = store.Provider == StoreProvider.Cos ? CamPolicy(store, prefixes) : IamPolicy(store, prefixes);
         return document.ToJsonString(indented ? new JsonSerializerOptions { WriteIndented = true } : Compact);
     }
 

@@ -1,4 +1,3 @@
-using Gateway.Configuration;
 using Gateway.Signing;
 using Gateway.Signing.Credentials;
 using Microsoft.Extensions.Caching.Memory;
@@ -18,7 +17,7 @@ internal enum ObjectState
 /// Asks a store with a signed HEAD whether an object exists, and remembers the answer briefly. It costs one
 /// round trip to the store per key and cache period, on the request path; routes opt in with <c>Download.CheckExists</c>.
 /// </summary>
-internal sealed class ObjectExistence(IHttpClientFactory http, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
+internal sealed class ObjectExistence(IHttpClientFactory http, IMemoryCache cache, TimeProvider time, IOptions<StoresOptions> options)
 {
     /// <summary>The named HttpClient that sends the HEAD requests.</summary>
     public const string StoreHttpClient = "store";

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Gateway.Audit;
-using Gateway.Configuration;
 using Gateway.Diagnostics;
 using Gateway.Routing;
 using Yarp.ReverseProxy.Configuration;
@@ -13,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Stores;
 
 /// <summary>
-/// The stores, built once from validated <see cref="GatewayOptions"/>, each with its presigner and its credentials:
+/// The stores, built once from validated <see cref="StoresOptions"/>, each with its presigner and its credentials:
 /// a permanent key, or temporary keys from STS requested with a least-privilege policy and refreshed ahead of expiry.
 /// </summary>
 internal sealed partial class StoreRegistry : IDisposable
@@ -30,9 +29,10 @@ internal sealed partial class StoreRegistry : IDisposable
     private readonly ILogger<StoreRegistry> _logger;
 
     public StoreRegistry(
-        IOptions<GatewayOptions> options,
+        IOptions<StoresOptions> options,
         IConfiguration configuration,
         IProxyConfigProvider proxyConfig,
+        DownloadRouteContext routeContext,
         IHttpClientFactory http,
         TimeProvider time,
         GatewayTelemetry telemetry,
@@ -46,33 +46,19 @@ internal sealed partial class StoreRegistry : IDisposable
         // The routes YARP starts with; temporary keys are requested for the key prefixes they reach. A route added
         // later must stay inside those prefixes (the route config filter refuses it otherwise).
         var routes = proxyConfig.GetConfig().Routes
-            .Select(route => DownloadRouteCompiler.Compile(route, options.Value, []))
+            .Select(route => DownloadRouteCompiler.Compile(route, routeContext, []))
             .OfType<DownloadRoute>()
             .ToList();
         var stores = new Dictionary<string, Store>(StringComparer.Ordinal);
         var granted = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var failures = new List<string>();
         foreach (var (name, store) in options.Value.Stores)
         {
-            try
+            var prefixes = LeastPrivilegePolicy.Prefixes(name, routes);
+            stores[name] = Create(name, store, prefixes);
+            if (store.Credentials!.UsesSts)
             {
-                var prefixes = LeastPrivilegePolicy.Prefixes(name, routes);
-                stores[name] = Create(name, store, prefixes);
-                if (store.Credentials?.Source is not (CredentialSources.Static or CredentialSources.Environment))
-                {
-                    granted[name] = prefixes;
-                }
+                granted[name] = prefixes;
             }
-            catch (ArgumentException ex)
-            {
-                // The signing library names what is wrong in its own terms (never a value); say which store it is.
-                failures.Add($"{GatewayOptions.SectionName}:Stores:{name}: {ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal)}");
-            }
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), failures);
         }
 
         _stores = stores.ToFrozenDictionary(StringComparer.Ordinal);
@@ -104,25 +90,36 @@ internal sealed partial class StoreRegistry : IDisposable
         }
     }
 
+    /// <summary>The address a store's presigner is built with; validation guarantees its bucket and region.</summary>
+    internal static StoreAddress AddressOf(StoreOptions options) => new()
+    {
+        Bucket = options.Bucket!,
+        Region = options.Region!,
+        Endpoint = options.Endpoint,
+        ForcePathStyle = options.ForcePathStyle,
+        PublicBaseUrl = options.PublicBaseUrl,
+    };
+
+    /// <summary>What the provider's presigner would refuse in <paramref name="address"/>, or null: the pure check validation uses.</summary>
+    internal static string? AddressProblem(StoreProvider provider, StoreAddress address) => provider switch
+    {
+        StoreProvider.Cos => CosPresigner.AddressProblem(address),
+        StoreProvider.S3 => SigV4Presigner.AddressProblem(address),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+    };
+
     private Store Create(string name, StoreOptions options, IReadOnlyList<string> prefixes)
     {
-        var address = new StoreAddress
+        var address = AddressOf(options);
+        var provider = options.Provider!.Value;
+        IPresigner presigner = provider switch
         {
-            Bucket = options.Bucket!,
-            Region = options.Region!,
-            Endpoint = options.Endpoint,
-            ForcePathStyle = options.ForcePathStyle,
-            PublicBaseUrl = options.PublicBaseUrl,
+            StoreProvider.Cos => new CosPresigner(address),
+            StoreProvider.S3 => new SigV4Presigner(address),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), $"Gateway:Stores:{name}:Provider is not supported."),
         };
 
-        IPresigner presigner = options.Provider switch
-        {
-            StoreProviders.Cos => new CosPresigner(address),
-            StoreProviders.S3 => new SigV4Presigner(address),
-            _ => throw new InvalidOperationException($"Gateway:Stores:{name}:Provider is not supported."),
-        };
-
-        return new Store(name, options.Provider!, address, presigner, CreateCredentials(name, options, prefixes));
+        return new Store(name, provider, address, presigner, CreateCredentials(name, options, prefixes));
     }
 
     private ICredentialsProvider CreateCredentials(string store, StoreOptions options, IReadOnlyList<string> prefixes)
@@ -131,18 +128,18 @@ internal sealed partial class StoreRegistry : IDisposable
         var policy = LeastPrivilegePolicy.For(options, prefixes);
         ICredentialsSource? source = credentials.Source switch
         {
-            CredentialSources.TencentSts => new TencentStsCredentialsSource(
+            CredentialSource.TencentSts => new TencentStsCredentialsSource(
                 _http.CreateClient(StsHttpClient), StsSettings.Tencent(options, credentials.Sts, policy), PermanentKey(credentials), _time),
-            CredentialSources.AwsSts => new AwsStsCredentialsSource(
+            CredentialSource.AwsSts => new AwsStsCredentialsSource(
                 _http.CreateClient(StsHttpClient), StsSettings.Aws(credentials, _configuration, policy), PermanentKey(credentials), _time),
-            CredentialSources.AwsWebIdentity => new AwsStsCredentialsSource(
+            CredentialSource.AwsWebIdentity => new AwsStsCredentialsSource(
                 _http.CreateClient(StsHttpClient), StsSettings.Aws(credentials, _configuration, policy), permanentKey: null, _time),
             _ => null,
         };
 
         if (source is null)
         {
-            var key = credentials.Source == CredentialSources.Environment ? EnvironmentKey() : PermanentKey(credentials);
+            var key = credentials.Source == CredentialSource.Environment ? EnvironmentKey() : PermanentKey(credentials);
             if (!key.IsTemporary)
             {
                 Log.PermanentKey(_logger, store);

@@ -1,4 +1,3 @@
-using Gateway.Configuration;
 using Gateway.Signing.Credentials;
 
 namespace Gateway.Stores;
@@ -26,7 +25,7 @@ internal static class StsSettings
     {
         var sts = credentials.Sts;
         var defaults = new AwsStsOptions();
-        var webIdentity = credentials.Source == CredentialSources.AwsWebIdentity;
+        var webIdentity = credentials.Source == CredentialSource.AwsWebIdentity;
         return new AwsStsOptions
         {
             Endpoint = sts.Endpoint ?? defaults.Endpoint,

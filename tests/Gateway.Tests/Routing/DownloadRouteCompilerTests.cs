@@ -1,15 +1,16 @@
-using Gateway.Configuration;
+using Gateway.RateLimiting;
 using Gateway.Routing;
+using Gateway.Stores;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Tests.Routing;
 
 public sealed class DownloadRouteCompilerTests
 {
-    private static readonly GatewayOptions Options = new()
-    {
-        Stores = new() { ["s3"] = new StoreOptions { Provider = "s3", Bucket = "b", Region = "r" } },
-    };
+    private static readonly DownloadRouteContext Options = DownloadRouteContext.From(
+        new DownloadRouteOptions(),
+        new StoresOptions { Stores = new() { ["s3"] = new StoreOptions { Provider = StoreProvider.S3, Bucket = "b", Region = "r" } } },
+        new RateLimitOptions());
 
     private static RouteConfig Route(Dictionary<string, string> metadata, string path = "/files/{tenant}/{**path}", string? cluster = "s3") => new()
     {
@@ -120,7 +121,7 @@ public sealed class DownloadRouteCompilerTests
         Assert.Contains(DownloadMetadata.KeyTemplate, Assert.Single(errors), StringComparison.Ordinal);
     }
 
-    private static DownloadRoute? Compile(RouteConfig route, GatewayOptions options)
+    private static DownloadRoute? Compile(RouteConfig route, DownloadRouteContext options)
     {
         var errors = new List<string>();
         var compiled = DownloadRouteCompiler.Compile(route, options, errors);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Gateway.Cli;
-using Gateway.Configuration;
 using Gateway.Routing;
 using Gateway.Stores;
 
@@ -33,7 +32,7 @@ public sealed class LeastPrivilegePolicyTests
     [Fact]
     public void For_CosStore_IsReadOnlyCamPolicyOnThePrefixes()
     {
-        var store = new StoreOptions { Provider = "cos", Bucket = "examplebucket-1250000000", Region = "ap-guangzhou" };
+        var store = new StoreOptions { Provider = StoreProvider.Cos, Bucket = "examplebucket-1250000000", Region = "ap-guangzhou" };
 
         using var policy = JsonDocument.Parse(LeastPrivilegePolicy.For(store, ["tenants/"]));
 
@@ -46,7 +45,7 @@ public sealed class LeastPrivilegePolicyTests
     [Fact]
     public void For_S3Store_IsGetObjectOnlyOnThePrefixes()
     {
-        var store = new StoreOptions { Provider = "s3", Bucket = "archive", Region = "eu-west-1" };
+        var store = new StoreOptions { Provider = StoreProvider.S3, Bucket = "archive", Region = "eu-west-1" };
 
         using var policy = JsonDocument.Parse(LeastPrivilegePolicy.For(store, ["public/", "tenants/"]));
 

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Authorization;
+
+/// <summary>Registers deny-by-default authorization with the named policies, the rules file, and the audited refusals.</summary>
+internal static class AuthorizationRegistration
+{
+    public static IServiceCollection AddGatewayAuthorization(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<GatewayAuthorizationOptions>().BindConfiguration(GatewayAuthorizationOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthorizationOptions>, GatewayAuthorizationOptionsValidator>());
+
+        services.AddAuthorization();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthorizationOptions>, PolicyRegistration>());
+        services.TryAddSingleton<RuleSetProvider>();
+        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
+        return services;
+    }
+}
