@@ -12,10 +12,11 @@ internal static class AuthorizationRegistration
         services.AddOptionsWithValidateOnStart<GatewayAuthorizationOptions>().BindConfiguration(GatewayAuthorizationOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthorizationOptions>, GatewayAuthorizationOptionsValidator>());
 
+        // Before AddAuthorization, which tries to add the framework's own result handler.
+        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
         services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthorizationOptions>, PolicyRegistration>());
         services.TryAddSingleton<RuleSetProvider>();
-        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
         return services;
     }
 }
