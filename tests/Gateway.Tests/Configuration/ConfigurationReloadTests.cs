@@ -45,7 +45,7 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
         var original = await File.ReadAllTextAsync(ProxyJson);
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/a.txt"));
 
-        await ReplaceAsync(ProxyJson, "{ \"ReverseProxy\": { \"Routes\": ");
+        await TestConfiguration.ReplaceAsync(ProxyJson, "{ \"ReverseProxy\": { \"Routes\": ");
         await WaitForLogAsync("The configuration file proxy.json was rejected; its last good version stays in force. Error: not valid JSON at line 1");
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/b.txt"));
 
@@ -59,7 +59,7 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
             { "ClusterId": "demo-s3", "AuthorizationPolicy": "download", "Match": { "Path": "/reloaded/{tenant}/{**path}" },
               "Metadata": { "Download.Store": "demo-s3", "Download.Key": "tenants/{tenant}/{path}" } }
             """);
-        await ReplaceAsync(ProxyJson, fixedSettings.ToJsonString());
+        await TestConfiguration.ReplaceAsync(ProxyJson, fixedSettings.ToJsonString());
         await Eventually.HoldsAsync(async () => await StatusAsync("/reloaded/acme/d.txt") == HttpStatusCode.Found, "The good edit was not applied.");
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/e.txt"));
     }
@@ -76,12 +76,12 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
               "Metadata": { "Download.Store": "demo-s3", "Download.Key": "tenants/{tenant}/{path}" } }
             """);
 
-        await ReplaceAsync(ProxyJson, edited.ToJsonString());
+        await TestConfiguration.ReplaceAsync(ProxyJson, edited.ToJsonString());
         await WaitForLogAsync("Failed to apply the new config."); // YARP's error; the exception names the route
 
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/h.txt"));
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync("/added/acme/h.txt"));
-        await ReplaceAsync(ProxyJson, original);
+        await TestConfiguration.ReplaceAsync(ProxyJson, original);
     }
 
     [Fact]
@@ -91,14 +91,14 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
         var broken = original.Replace("\"Gateway\": {", "\"Gateway\": {\n    \"DefaultUrlLifetime\": \"00:01:00\",\n    \"DefaultUrlLifetime\": \"00:02:00\",", StringComparison.Ordinal);
         Assert.NotEqual(original, broken);
 
-        await ReplaceAsync(GatewayJson, broken);
+        await TestConfiguration.ReplaceAsync(GatewayJson, broken);
         await WaitForLogAsync("The configuration file gateway.json was rejected");
 
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/reload/f.txt"));
         var logged = _logs.Messages.Where(message => message.Contains("gateway.json was rejected", StringComparison.Ordinal)).ToList();
         Assert.Contains(logged, message => message.Contains("Gateway:DefaultUrlLifetime", StringComparison.Ordinal));
         Assert.DoesNotContain(logged, message => message.Contains("00:02:00", StringComparison.Ordinal));
-        await ReplaceAsync(GatewayJson, original);
+        await TestConfiguration.ReplaceAsync(GatewayJson, original);
     }
 
     [Fact]
@@ -108,20 +108,12 @@ public sealed class ConfigurationReloadTests(GatewayFixture fixture) : IAsyncLif
         var original = await File.ReadAllTextAsync(EnvironmentJson);
         var broken = original.Replace("\"test-cos-secret-of-the-gateway-suite\"", "test-cos-secret-of-the-gateway-suite", StringComparison.Ordinal);
         Assert.NotEqual(original, broken);
-        await ReplaceAsync(EnvironmentJson, broken);
+        await TestConfiguration.ReplaceAsync(EnvironmentJson, broken);
         await WaitForLogAsync($"The configuration file gateway.{GatewayHost.TestEnvironment}.json was rejected");
 
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/cos/acme/reload/g.txt"));
         Assert.DoesNotContain(_logs.Messages, message => message.Contains("test-cos-secret", StringComparison.Ordinal) || message.Contains("'t'", StringComparison.Ordinal));
-        await ReplaceAsync(EnvironmentJson, original);
-    }
-
-    /// <summary>Replaces a file whole, as deployments do (write aside, then rename), so no half-written file is ever read.</summary>
-    private static async Task ReplaceAsync(string path, string content)
-    {
-        var aside = path + ".new";
-        await File.WriteAllTextAsync(aside, content);
-        File.Move(aside, path, overwrite: true);
+        await TestConfiguration.ReplaceAsync(EnvironmentJson, original);
     }
 
     private async Task<HttpStatusCode> StatusAsync(string path)

@@ -60,6 +60,15 @@ public sealed class GatewayFixture : IAsyncLifetime
         ["Gateway:RateLimits:Policies:signing:PerClientIp:Burst"] = "1000000",
     };
 
+    /// <summary>Adds a download route on the demo S3 store to <paramref name="overrides"/>.</summary>
+    internal static void AddDownloadRoute(Dictionary<string, string?> overrides, string id, string path, string key = "tenants/{tenant}/{path}")
+    {
+        overrides[$"ReverseProxy:Routes:{id}:ClusterId"] = "demo-s3";
+        overrides[$"ReverseProxy:Routes:{id}:Match:Path"] = path;
+        overrides[$"ReverseProxy:Routes:{id}:Metadata:Download.Store"] = "demo-s3";
+        overrides[$"ReverseProxy:Routes:{id}:Metadata:Download.Key"] = key;
+    }
+
     public async Task DisposeAsync()
     {
         if (_gateway is not null)

@@ -17,4 +17,12 @@ internal static class TestConfiguration
 
         return target;
     }
+
+    /// <summary>Replaces a file whole, as deployments do (write aside, then rename), so no half-written file is ever read.</summary>
+    public static async Task ReplaceAsync(string path, string content)
+    {
+        var aside = path + ".new";
+        await File.WriteAllTextAsync(aside, content);
+        File.Move(aside, path, overwrite: true);
+    }
 }

@@ -33,16 +33,16 @@ public sealed class BatchPipelineTests(GatewayFixture fixture) : IAsyncLifetime
 
         var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
         overrides["GATEWAY_CONFIG_DIR"] = _configDirectory;
-        AddRoute(overrides, "globex-portal", "/portal/{**path}", "tenants/globex/{path}");
+        GatewayFixture.AddDownloadRoute(overrides, "globex-portal", "/portal/{**path}", "tenants/globex/{path}");
         overrides["ReverseProxy:Routes:globex-portal:Match:Hosts:0"] = "globex.example";
-        AddRoute(overrides, "eu-files", "/regional/{tenant}/{**path}", "tenants/{tenant}/eu/{path}");
+        GatewayFixture.AddDownloadRoute(overrides, "eu-files", "/regional/{tenant}/{**path}", "tenants/{tenant}/eu/{path}");
         overrides["ReverseProxy:Routes:eu-files:Match:Headers:0:Name"] = "X-Region";
         overrides["ReverseProxy:Routes:eu-files:Match:Headers:0:Values:0"] = "eu";
         // More literal segments than tenant-files, so routing prefers it for these paths whatever the order in the file.
-        AddRoute(overrides, "tenant-special", "/files/{tenant}/special/{**path}", "tenants/{tenant}/special-route/{path}");
-        AddRoute(overrides, "admin-files", "/admin-files/{tenant}/{**path}", "tenants/{tenant}/{path}");
+        GatewayFixture.AddDownloadRoute(overrides, "tenant-special", "/files/{tenant}/special/{**path}", "tenants/{tenant}/special-route/{path}");
+        GatewayFixture.AddDownloadRoute(overrides, "admin-files", "/admin-files/{tenant}/{**path}", "tenants/{tenant}/{path}");
         overrides["ReverseProxy:Routes:admin-files:AuthorizationPolicy"] = "gateway-admin";
-        AddRoute(overrides, "limited-files", "/limited/{tenant}/{**path}", "tenants/{tenant}/{path}");
+        GatewayFixture.AddDownloadRoute(overrides, "limited-files", "/limited/{tenant}/{**path}", "tenants/{tenant}/{path}");
         overrides["ReverseProxy:Routes:limited-files:RateLimiterPolicy"] = "one-per-hour";
         overrides["Gateway:RateLimits:Policies:one-per-hour:PerSubject:Permits"] = "1";
         overrides["Gateway:RateLimits:Policies:one-per-hour:PerSubject:Burst"] = "1";
@@ -144,13 +144,5 @@ public sealed class BatchPipelineTests(GatewayFixture fixture) : IAsyncLifetime
         }
 
         return request;
-    }
-
-    private static void AddRoute(Dictionary<string, string?> overrides, string id, string path, string key)
-    {
-        overrides[$"ReverseProxy:Routes:{id}:ClusterId"] = "demo-s3";
-        overrides[$"ReverseProxy:Routes:{id}:Match:Path"] = path;
-        overrides[$"ReverseProxy:Routes:{id}:Metadata:Download.Store"] = "demo-s3";
-        overrides[$"ReverseProxy:Routes:{id}:Metadata:Download.Key"] = key;
     }
 }

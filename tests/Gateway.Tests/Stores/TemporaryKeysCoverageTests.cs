@@ -56,14 +56,14 @@ public sealed class TemporaryKeysCoverageTests(GatewayFixture fixture) : IAsyncL
         var original = await File.ReadAllTextAsync(ProxyJson);
         var edited = JsonNode.Parse(original)!;
         edited["ReverseProxy"]!["Routes"]!["archive-files"] = Route("/archive/{**path}", "archive/{path}");
-        await ReplaceAsync(edited.ToJsonString());
+        await TestConfiguration.ReplaceAsync(ProxyJson, edited.ToJsonString());
 
         await Eventually.HoldsAsync(
             () => _logs.Messages.Any(message => message.Contains("Route 'archive-files'", StringComparison.Ordinal) && message.Contains("Download.Key", StringComparison.Ordinal)),
             "The refused route was not named in the log.");
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync("/archive/x.txt"));
         Assert.Equal(HttpStatusCode.Found, await StatusAsync("/files/acme/coverage/x.txt"));
-        await ReplaceAsync(original);
+        await TestConfiguration.ReplaceAsync(ProxyJson, original);
     }
 
     [Fact]
@@ -72,23 +72,16 @@ public sealed class TemporaryKeysCoverageTests(GatewayFixture fixture) : IAsyncL
         var original = await File.ReadAllTextAsync(ProxyJson);
         var edited = JsonNode.Parse(original)!;
         edited["ReverseProxy"]!["Routes"]!["tenant-reports"] = Route("/reports/{tenant}/{**path}", "tenants/{tenant}/reports/{path}");
-        await ReplaceAsync(edited.ToJsonString());
+        await TestConfiguration.ReplaceAsync(ProxyJson, edited.ToJsonString());
 
         await Eventually.HoldsAsync(async () => await StatusAsync("/reports/acme/q3.pdf") == HttpStatusCode.Found, "The covered route was not served.");
-        await ReplaceAsync(original);
+        await TestConfiguration.ReplaceAsync(ProxyJson, original);
     }
 
     private static JsonNode Route(string path, string key) => JsonNode.Parse($$"""
         { "ClusterId": "demo-s3", "AuthorizationPolicy": "download", "Match": { "Path": "{{path}}" },
           "Metadata": { "Download.Store": "demo-s3", "Download.Key": "{{key}}" } }
         """)!;
-
-    private async Task ReplaceAsync(string content)
-    {
-        var aside = ProxyJson + ".new";
-        await File.WriteAllTextAsync(aside, content);
-        File.Move(aside, ProxyJson, overwrite: true);
-    }
 
     private async Task<HttpStatusCode> StatusAsync(string path)
     {
