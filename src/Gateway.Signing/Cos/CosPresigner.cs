@@ -122,7 +122,7 @@ public sealed class CosPresigner : IPresigner
             stringToSign = stringToSign[..stringToSignLength];
 
             Span<byte> signature = stackalloc byte[HMACSHA1.HashSizeInBytes];
-            HMACSHA1.HashData(signKey, stringToSign, signature);
+            ThreadHashes.Hmac(HashAlgorithmName.SHA1, signKey, stringToSign, signature);
 
             int urlStart = builder.Length;
             builder.Append(_endpoint.UrlOrigin);

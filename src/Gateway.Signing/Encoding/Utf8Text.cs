@@ -33,7 +33,7 @@ internal static class Utf8Text
         OperationStatus status = Utf8.FromUtf16(text, stack, out _, out int written, replaceInvalidSequences: false);
         if (status == OperationStatus.Done)
         {
-            CryptographicOperations.HashData(algorithm, stack[..written], hash);
+            ThreadHashes.Hash(algorithm, stack[..written], hash);
             return;
         }
 
@@ -45,7 +45,7 @@ internal static class Utf8Text
         byte[] rented = ArrayPool<byte>.Shared.Rent(MaxByteCount(text.Length));
         try
         {
-            CryptographicOperations.HashData(algorithm, rented.AsSpan(0, GetBytes(text, rented)), hash);
+            ThreadHashes.Hash(algorithm, rented.AsSpan(0, GetBytes(text, rented)), hash);
         }
         finally
         {

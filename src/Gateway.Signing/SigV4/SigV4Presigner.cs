@@ -128,7 +128,7 @@ public sealed class SigV4Presigner : IPresigner
             stringToSign = stringToSign[..WriteStringToSign(amzDate, canonicalRequestHash, stringToSign)];
 
             Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(GetSigningKey(credentials.SecretKey, utc, date), stringToSign, signature);
+            ThreadHashes.Hmac(HashAlgorithmName.SHA256, GetSigningKey(credentials.SecretKey, utc, date), stringToSign, signature);
 
             int urlStart = builder.Length;
             builder.Append(_endpoint.UrlOrigin);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Claims;
 using Gateway.Authorization;
 using Gateway.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -37,42 +38,39 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         {
             if (activity is { IsAllDataRequested: true })
             {
-                activity.SetTag(AuditTags.RouteId, route.RouteId);
-                activity.SetTag(AuditTags.HttpRoute, context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText : null);
-                activity.SetTag(AuditTags.Method, request.Method);
-                activity.SetTag(AuditTags.UrlPath, request.Path.Value);
-                activity.SetTag(AuditTags.Store, route.StoreName);
-                activity.SetTag(AuditTags.ClientAddress, clientAddress);
-                activity.SetTag(AuditTags.UserAgent, userAgent);
-                if (subject is not null)
-                {
-                    activity.SetTag(AuditTags.Subject, subject);
-                }
-
+                // AddTag appends: the span is new and each name is added once, so SetTag's search is not needed.
+                // SetTag skipped null values, so AddOptional does too.
+                activity.AddTag(AuditTags.RouteId, route.RouteId);
+                AddOptional(activity, AuditTags.HttpRoute, context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText : null);
+                activity.AddTag(AuditTags.Method, request.Method);
+                AddOptional(activity, AuditTags.UrlPath, request.Path.Value);
+                activity.AddTag(AuditTags.Store, route.StoreName);
+                AddOptional(activity, AuditTags.ClientAddress, clientAddress);
+                AddOptional(activity, AuditTags.UserAgent, userAgent);
+                AddOptional(activity, AuditTags.Subject, subject);
                 if (context.User.Identity?.IsAuthenticated == true)
                 {
                     for (var i = 0; i < _claimTypes.Length; i++)
                     {
-                        var values = context.User.FindAll(_claimTypes[i]).Select(claim => claim.Value).ToArray();
-                        if (values.Length > 0)
+                        if (ClaimValues(context.User, _claimTypes[i]) is { } values)
                         {
-                            activity.SetTag(_claimTags[i], values.Length == 1 ? values[0] : values);
+                            activity.AddTag(_claimTags[i], values);
                         }
                     }
                 }
 
                 if (decision.ObjectKey is not null)
                 {
-                    activity.SetTag(AuditTags.Bucket, decision.Bucket);
-                    activity.SetTag(AuditTags.ObjectKey, decision.ObjectKey);
-                    activity.SetTag(AuditTags.UrlExpiresAt, expiresAt);
-                    activity.SetTag(AuditTags.CredentialKind, decision.CredentialKind);
+                    AddOptional(activity, AuditTags.Bucket, decision.Bucket);
+                    activity.AddTag(AuditTags.ObjectKey, decision.ObjectKey);
+                    AddOptional(activity, AuditTags.UrlExpiresAt, expiresAt);
+                    AddOptional(activity, AuditTags.CredentialKind, decision.CredentialKind);
                 }
 
-                activity.SetTag(AuditTags.Decision, outcome);
-                activity.SetTag(AuditTags.Reason, reason.Name());
-                activity.SetTag(AuditTags.RuleId, decision.RuleId);
-                activity.SetTag(AuditTags.RulesVersion, rulesVersion);
+                activity.AddTag(AuditTags.Decision, outcome);
+                activity.AddTag(AuditTags.Reason, reason.Name());
+                activity.AddTag(AuditTags.RuleId, decision.RuleId);
+                activity.AddTag(AuditTags.RulesVersion, rulesVersion);
                 if (outcome == AuditDecisions.Error)
                 {
                     activity.SetStatus(ActivityStatusCode.Error, reason.Name());
@@ -88,6 +86,40 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
                     decision.Bucket, decision.ObjectKey, expiresAt, decision.CredentialKind, clientAddress, userAgent, request.Path.Value);
             }
         }
+    }
+
+    private static void AddOptional(Activity activity, string name, string? value)
+    {
+        if (value is not null)
+        {
+            activity.AddTag(name, value);
+        }
+    }
+
+    /// <summary>The values of one claim type: null when none, the value when one, an array when several (no LINQ, no predicate).</summary>
+    private static object? ClaimValues(ClaimsPrincipal user, string type)
+    {
+        string? first = null;
+        List<string>? more = null;
+        foreach (var identity in user.Identities)
+        {
+            foreach (var claim in identity.Claims)
+            {
+                if (string.Equals(claim.Type, type, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (first is null)
+                    {
+                        first = claim.Value;
+                    }
+                    else
+                    {
+                        (more ??= [first]).Add(claim.Value);
+                    }
+                }
+            }
+        }
+
+        return more is not null ? more.ToArray() : first;
     }
 
     private static string? UserAgent(HttpRequest request)

@@ -31,6 +31,9 @@ internal sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwtOptions, TimePr
         options.RefreshOnIssuerKeyNotFound = true;
         options.RefreshInterval = jwt.KeyRefreshInterval;
         options.MapInboundClaims = false;
+
+        // Nothing reads the token back from the ticket: storing it costs a dictionary per request and keeps a secret around.
+        options.SaveToken = false;
         if (jwt.ValidatedTokenCacheSize > 0)
         {
             options.TokenHandlers.Clear();

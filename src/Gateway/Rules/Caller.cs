@@ -38,8 +38,27 @@ internal sealed class Caller
     public static Caller FromPrincipal(ClaimsPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        List<string>? types = null;
-        List<string>? values = null;
+
+        // Counted first, so the claims are copied once into arrays of the right size (an identity's claims are a list).
+        var count = 0;
+        var authenticated = false;
+        foreach (var identity in principal.Identities)
+        {
+            if (identity.IsAuthenticated)
+            {
+                authenticated = true;
+                count += identity.Claims.TryGetNonEnumeratedCount(out var claims) ? claims : identity.Claims.Count();
+            }
+        }
+
+        if (!authenticated)
+        {
+            return Anonymous;
+        }
+
+        var types = new string[count];
+        var values = new string[count];
+        var next = 0;
         foreach (var identity in principal.Identities)
         {
             if (!identity.IsAuthenticated)
@@ -47,16 +66,15 @@ internal sealed class Caller
                 continue;
             }
 
-            types ??= [];
-            values ??= [];
             foreach (var claim in identity.Claims)
             {
-                types.Add(claim.Type);
-                values.Add(claim.Value);
+                types[next] = claim.Type;
+                values[next] = claim.Value;
+                next++;
             }
         }
 
-        return types is null ? Anonymous : new Caller([.. types], [.. values!], isAuthenticated: true);
+        return new Caller(types, values, isAuthenticated: true);
     }
 
     /// <summary>Builds a caller from claim type and value pairs (tests, the CLI, the explain endpoint).</summary>
