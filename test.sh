@@ -14,6 +14,13 @@ if ((${#apt_packages[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
 fi
 
+# The Kubernetes manifest tests render deploy/kubernetes with `kubectl kustomize` (kustomize 5, kubectl 1.27 or later).
+# This machine image has it; Debian's kubernetes-client package (1.20) is too old, so nothing is installed here.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "kubectl was not found: the Kubernetes manifest tests (tests/Gateway.Tests/Deployment) will fail." >&2
+  echo "Install kubectl 1.27 or later, for example from https://pkgs.k8s.io (see docs/deploy.md)." >&2
+fi
+
 # oidc-provider 9 needs Node.js 20.18 or later.
 if ! node -e 'const [major, minor] = process.versions.node.split(".").map(Number); process.exit(major > 20 || (major === 20 && minor >= 18) ? 0 : 1)'; then
   echo "Node.js $(node --version) is too old for the test identity provider: install Node.js 20.18 or later." >&2
