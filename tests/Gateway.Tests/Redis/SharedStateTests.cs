@@ -201,6 +201,23 @@ public sealed class SharedStateTests(RedisFixture fixture, ITestOutputHelper out
         Assert.Single(firstLogs.Messages, Unreachable);
     }
 
+    [Fact]
+    public async Task RedisUnreachableAtStartUp_GatewayStartsAndServesOnLocalLimits()
+    {
+        var overrides = Overrides(permits: 1, period: "01:00:00", burst: 2);
+        overrides["Gateway:Redis:Configuration"] = $"127.0.0.1:{LoopbackPort.Free()}";
+        var logs = new CapturingLoggerProvider();
+        var clock = Stopwatch.StartNew();
+        await using var gateway = await GatewayHost.StartAsync(overrides, services => services.AddSingleton<ILoggerProvider>(logs));
+        var started = clock.Elapsed;
+
+        var (allowed, limited, failed) = await AlternateAsync([gateway], "never-redis", 3);
+
+        output.WriteLine($"started in {started.TotalSeconds:0.0} s with no Redis");
+        Assert.Equal((2, 1, 0), (allowed, limited, failed));
+        Assert.Single(logs.Messages, Unreachable);
+    }
+
     private static bool Unreachable(string message) => message.StartsWith("Redis is unreachable", StringComparison.Ordinal);
 
     /// <summary>The committed configuration with one signing limit per subject, shared through this fixture's Redis under a key prefix of its own.</summary>
