@@ -103,12 +103,15 @@ internal sealed partial class SharedTokenBuckets(
         }
 
         RedisResult result;
+        var evaluation = database.ScriptEvaluateAsync(Script, keys, values);
         try
         {
-            result = await database.ScriptEvaluateAsync(Script, keys, values).WaitAsync(_options.Timeout, time, cancellationToken);
+            result = await evaluation.WaitAsync(_options.Timeout, time, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            // A call given up on may still fail later: observe it, so its exception is not left unobserved.
+            _ = evaluation.ContinueWith(static failed => _ = failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             Volatile.Write(ref _retryAt, time.GetTimestamp() + (long)(RetryDelay.TotalSeconds * time.TimestampFrequency));
             Unreachable(ex.GetType().Name);
             return null;
