@@ -9,6 +9,8 @@ command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 # The browser for the end-to-end sign-in tests; Playwright drives it without downloading a browser of its own.
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium fonts-liberation)
+# Redis for the shared-state tests (signing limits and the Data Protection key ring across instances).
+[ -x /usr/bin/redis-server ] || apt_packages+=(redis-server)
 if ((${#apt_packages[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"

@@ -25,6 +25,7 @@ internal sealed class GatewayTelemetry : IDisposable
         CredentialRefreshes = Meter.CreateCounter<long>("gateway.credentials.refreshes", "{refresh}", "Temporary-key fetches by store and outcome (success or failure).");
         ExportFailures = Meter.CreateCounter<long>("gateway.telemetry.export.failures", "{span}", "Audit spans whose export to the collector failed.");
         Dropped = Meter.CreateCounter<long>("gateway.telemetry.dropped", "{span}", "Audit spans dropped because the export queue was full.");
+        RateLimitFallbacks = Meter.CreateCounter<long>("gateway.ratelimit.fallbacks", "{request}", "Signing-limit checks decided by the local fallback buckets because Redis was unreachable.");
     }
 
     /// <summary>The source of audit spans.</summary>
@@ -47,6 +48,9 @@ internal sealed class GatewayTelemetry : IDisposable
 
     /// <summary>Audit spans dropped before export because the queue was full.</summary>
     public Counter<long> Dropped { get; }
+
+    /// <summary>Signing-limit checks the local fallback buckets decided while Redis was unreachable.</summary>
+    public Counter<long> RateLimitFallbacks { get; }
 
     public void Dispose()
     {

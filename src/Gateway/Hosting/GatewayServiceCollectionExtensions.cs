@@ -4,6 +4,7 @@ using Gateway.Authorization;
 using Gateway.Configuration;
 using Gateway.RateLimiting;
 using Gateway.Redirect;
+using Gateway.Redis;
 using Gateway.Routing;
 using Gateway.Stores;
 using Gateway.Diagnostics;
@@ -17,13 +18,14 @@ internal static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Adds each feature with its options, their start-up validation and its services: the configuration folder,
-    /// authentication, authorization, signing limits, stores, download routes (YARP), downloads, in-process requests,
+    /// authentication, authorization, shared state (Redis), signing limits, stores, download routes (YARP), downloads, in-process requests,
     /// problem answers and telemetry.
     /// </summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         builder.AddGatewayConfiguration();
         builder.AddGatewayAuthentication();
+        builder.AddGatewayRedis();
         builder.Services
             .AddGatewayAuthorization()
             .AddGatewayRateLimiting()

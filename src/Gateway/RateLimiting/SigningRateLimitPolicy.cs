@@ -6,19 +6,26 @@ namespace Gateway.RateLimiting;
 /// <summary>
 /// One configured policy: a token bucket per subject and one per client address, so a request is let through only
 /// when both have a token. Registered with ASP.NET Core rate limiting under its name; a batch's items each pass
-/// through the rate-limiting middleware, so each link counts once.
+/// through the rate-limiting middleware, so each link counts once. With Redis the buckets are shared by every
+/// instance (<see cref="SharedTokenBuckets"/>), and the local ones, at the rate divided by the expected number of
+/// instances, decide only while Redis cannot.
 /// </summary>
 internal sealed class SigningRateLimitPolicy : IRateLimiterPolicy<CallerKey>, IDisposable
 {
     private readonly PartitionedRateLimiter<string>? _bySubject;
     private readonly PartitionedRateLimiter<string>? _byAddress;
     private readonly Func<CallerKey, RateLimiter> _createCallerLimiter;
+    private readonly RateLimitPolicyOptions _options;
+    private readonly SharedTokenBuckets? _shared;
 
-    public SigningRateLimitPolicy(string name, RateLimitPolicyOptions options)
+    public SigningRateLimitPolicy(string name, RateLimitPolicyOptions options, SharedTokenBuckets? shared = null)
     {
         Name = name;
-        _bySubject = options.PerSubject is { } perSubject ? Buckets(perSubject) : null;
-        _byAddress = options.PerClientIp is { } perAddress ? Buckets(perAddress) : null;
+        _options = options;
+        _shared = shared is { IsEnabled: true } ? shared : null;
+        var instances = _shared?.ExpectedInstances ?? 1;
+        _bySubject = options.PerSubject is { } perSubject ? Buckets(ForOneOf(perSubject, instances)) : null;
+        _byAddress = options.PerClientIp is { } perAddress ? Buckets(ForOneOf(perAddress, instances)) : null;
         _createCallerLimiter = caller => new CallerLimiter(this, caller);
     }
 
@@ -50,6 +57,41 @@ internal sealed class SigningRateLimitPolicy : IRateLimiterPolicy<CallerKey>, ID
         }
 
         return _byAddress?.AttemptAcquire(caller.ClientAddress, permits) ?? GrantedLease.Instance;
+    }
+
+    /// <summary>
+    /// Takes tokens from the shared buckets in Redis, or, when Redis cannot answer in time, from the local ones. Never
+    /// throws because of Redis.
+    /// </summary>
+    public async ValueTask<RateLimitLease> AcquireSharedAsync(CallerKey caller, int permits, CancellationToken cancellationToken)
+    {
+        if (await _shared!.TryAcquireAsync(Name, caller, _options.PerSubject, _options.PerClientIp, permits, cancellationToken) is { } lease)
+        {
+            return lease;
+        }
+
+        _shared.FellBack();
+        return Acquire(caller, permits);
+    }
+
+    /// <summary>
+    /// One instance's share of <paramref name="bucket"/> when <paramref name="instances"/> share it: the same burst and
+    /// rate divided between them, with whole tokens per period (the period grows instead) and at least one token.
+    /// </summary>
+    internal static TokenBucketOptions ForOneOf(TokenBucketOptions bucket, int instances)
+    {
+        if (instances == 1)
+        {
+            return bucket;
+        }
+
+        var permits = Math.Max(1, bucket.Permits / instances);
+        return new TokenBucketOptions
+        {
+            Permits = permits,
+            Period = bucket.Period * ((double)instances * permits / bucket.Permits),
+            Burst = Math.Max(permits, (int)Math.Ceiling((double)bucket.Burst / instances)),
+        };
     }
 
     public void Dispose()
@@ -86,14 +128,35 @@ internal sealed class SigningRateLimitPolicy : IRateLimiterPolicy<CallerKey>, ID
 
         public override RateLimiterStatistics? GetStatistics() => null;
 
+        // With Redis the answer needs a round trip, so the synchronous attempt defers: the rate-limiting middleware
+        // tries AttemptAcquire first and, when it is refused, AcquireAsync, which asks Redis without blocking a thread.
         protected override RateLimitLease AttemptAcquireCore(int permitCount)
         {
             Volatile.Write(ref _lastUsed, Environment.TickCount64);
-            return policy.Acquire(caller, permitCount);
+            return policy._shared is null ? policy.Acquire(caller, permitCount) : DeferredLease.Instance;
         }
 
-        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
-            new(AttemptAcquireCore(permitCount));
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+        {
+            Volatile.Write(ref _lastUsed, Environment.TickCount64);
+            return policy._shared is null ? new(policy.Acquire(caller, permitCount)) : policy.AcquireSharedAsync(caller, permitCount, cancellationToken);
+        }
+    }
+
+    /// <summary>The refusal of a synchronous attempt when the answer is in Redis: it sends the middleware to the asynchronous path.</summary>
+    private sealed class DeferredLease : RateLimitLease
+    {
+        public static readonly DeferredLease Instance = new();
+
+        public override bool IsAcquired => false;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
     }
 
     /// <summary>The lease of a policy without an address bucket, for a caller without a subject.</summary>

@@ -54,6 +54,29 @@ public sealed class StartupValidationTests
                 "Gateway:RateLimits:Policies:empty", "ReverseProxy:Routes:tenant-files",
             ],
             Hidden: ["nowhere"]),
+        ["bad Redis settings"] = new(
+            new()
+            {
+                ["Gateway:Redis:Configuration"] = "redis.example.invalid:6379,nonsense=1",
+                ["Gateway:Redis:ExpectedInstances"] = "0",
+                ["Gateway:Redis:Timeout"] = "00:01:00",
+                ["Gateway:Redis:KeyPrefix"] = "a prefix{",
+                ["Gateway:Redis:DataProtectionCertificatePassword"] = "hunter2-key-ring",
+            },
+            Named:
+            [
+                "Gateway:Redis:Configuration", "ExpectedInstances", "Timeout", "KeyPrefix", "Gateway:Redis:DataProtectionCertificatePassword",
+            ],
+            Hidden: ["redis.example.invalid", "hunter2-key-ring", "a prefix{"]),
+        ["a Redis key ring with a keys folder too, and a missing certificate"] = new(
+            new()
+            {
+                ["Gateway:Redis:Configuration"] = "127.0.0.1:1",
+                ["Gateway:Redis:DataProtectionCertificate"] = "no-such-key-ring.pfx",
+                ["Authentication:Oidc:Session:KeysDirectory"] = "keys-folder-of-the-test",
+            },
+            Named: ["Authentication:Oidc:Session:KeysDirectory", "Gateway:Redis:DataProtectionCertificate"],
+            Hidden: ["no-such-key-ring.pfx", "keys-folder-of-the-test"]),
         ["JWT without keys or authority"] = new(
             new()
             {

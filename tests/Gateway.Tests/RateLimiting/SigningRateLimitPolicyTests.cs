@@ -55,6 +55,23 @@ public sealed class SigningRateLimitPolicyTests
         Assert.Equal("30", RateLimitRegistration.RetryAfterSeconds(rejected));
     }
 
+    [Theory]
+    [InlineData(20, 1000, 100, 1, 20, 1000, 100)]
+    [InlineData(20, 1000, 100, 2, 10, 1000, 50)]
+    [InlineData(20, 1000, 100, 3, 6, 900, 34)]
+    [InlineData(1, 3_600_000, 10, 2, 1, 7_200_000, 5)]
+    [InlineData(5, 1000, 5, 10, 1, 2000, 1)]
+    public void ForOneOf_SplitsTheRateAndBurstBetweenInstances(int permits, int periodMs, int burst, int instances, int sharePermits, int sharePeriodMs, int shareBurst)
+    {
+        var share = SigningRateLimitPolicy.ForOneOf(
+            new TokenBucketOptions { Permits = permits, Period = TimeSpan.FromMilliseconds(periodMs), Burst = burst }, instances);
+
+        Assert.Equal(sharePermits, share.Permits);
+        Assert.Equal(sharePeriodMs, share.Period.TotalMilliseconds, precision: 3);
+        Assert.Equal(shareBurst, share.Burst);
+        Assert.Equal((double)permits / periodMs / instances, share.Permits / share.Period.TotalMilliseconds, precision: 9);
+    }
+
     private static bool Acquired(SigningRateLimitPolicy policy, CallerKey caller)
     {
         using var lease = policy.Acquire(caller);
