@@ -11,6 +11,9 @@ command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium fonts-liberation)
 # Redis for the shared-state tests (signing limits and the Data Protection key ring across instances).
 [ -x /usr/bin/redis-server ] || apt_packages+=(redis-server)
+# The load balancer and the load generator of the scale-out tests (three gateways behind nginx, under wrk).
+[ -x /usr/sbin/nginx ] || apt_packages+=(nginx)
+[ -x /usr/bin/wrk ] || apt_packages+=(wrk)
 if ((${#apt_packages[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
