@@ -11,8 +11,8 @@ namespace Gateway.Tests.EndToEnd;
 /// Three gateway processes behind nginx round-robin, sharing one redis-server: the signing limit is global, a browser
 /// signs in across instances, a Redis outage costs no request, and an instance stopped under load costs none either.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed partial class ScaleOutTests(BrowserFixture browser, ScaleOutFixture parts, ITestOutputHelper output) : IClassFixture<ScaleOutFixture>
+[Collection(ScaleOutCollection.Name)]
+public sealed partial class ScaleOutTests(BrowserFixture browser, ScaleOutFixture parts, ITestOutputHelper output)
 {
     private const string Tenant = "acme";
 
@@ -271,4 +271,14 @@ public sealed partial class ScaleOutTests(BrowserFixture browser, ScaleOutFixtur
         public override string ToString() =>
             $"{Requests} requests in {Elapsed.TotalSeconds:0.00} s, {ServerErrors} 5xx, {CallersRefused} refused within their limits; one subject over its limit: {HotAllowed} allowed, {HotLimited} limited (global limit {GlobalExpected:0}, {HotAllowed / GlobalExpected:P1})";
     }
+}
+
+/// <summary>
+/// Runs the scale-out tests alone, after every other collection: their limits and timings are measured across real
+/// processes and would read the machine's other test load otherwise.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ScaleOutCollection : ICollectionFixture<BrowserFixture>, ICollectionFixture<ScaleOutFixture>
+{
+    public const string Name = "scale-out";
 }
