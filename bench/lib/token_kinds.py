@@ -84,6 +84,12 @@ def write_config(kind, jwt):
     settings = json.loads((target / "gateway.json").read_text())
     settings["Authentication"]["Jwt"].update(jwt)
     (target / "gateway.json").write_text(json.dumps(settings, indent=2))
+    # The kind names its own keys: an environment file's keys (the demo HMAC key of gateway.Development.json) would
+    # merge into the same SigningKeys entries.
+    for environment_file in target.glob("gateway.*.json"):
+        environment = json.loads(environment_file.read_text())
+        if environment.get("Authentication", {}).get("Jwt", {}).pop("SigningKeys", None) is not None:
+            environment_file.write_text(json.dumps(environment, indent=2))
 
 
 def write_authority(kind, jwk):

@@ -85,7 +85,7 @@ internal sealed partial class SharedTokenBuckets(
         var count = (subject is null ? 0 : 1) + (perAddress is null ? 0 : 1);
         if (count == 0)
         {
-            return SharedLease.Granted;
+            return PlainLease.Granted;
         }
 
         var keys = new RedisKey[count];
@@ -123,7 +123,7 @@ internal sealed partial class SharedTokenBuckets(
         }
 
         var answer = (RedisResult[])result!;
-        return (int)answer[0] == 0 ? SharedLease.Granted : new SharedLease(TimeSpan.FromMilliseconds((long)answer[1]));
+        return (int)answer[0] == 0 ? PlainLease.Granted : new PlainLease(acquired: false, TimeSpan.FromMilliseconds((long)answer[1]));
     }
 
     /// <summary>Counts one decision made by the local fallback buckets, and warns (at most every 30 s) that limits are per instance.</summary>
@@ -150,24 +150,6 @@ internal sealed partial class SharedTokenBuckets(
         values[1 + 3 * index] = bucket.Permits;
         values[2 + 3 * index] = (long)Math.Ceiling(bucket.Period.TotalMilliseconds);
         values[3 + 3 * index] = bucket.Burst;
-    }
-
-    /// <summary>What the script decided: granted, or refused with the time until the refusing bucket has the tokens.</summary>
-    private sealed class SharedLease(TimeSpan? retryAfter) : RateLimitLease
-    {
-        public static readonly SharedLease Granted = new(null);
-
-        private static readonly string[] RetryAfterName = [MetadataName.RetryAfter.Name];
-
-        public override bool IsAcquired => retryAfter is null;
-
-        public override IEnumerable<string> MetadataNames => IsAcquired ? [] : RetryAfterName;
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = !IsAcquired && metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
-            return metadata is not null;
-        }
     }
 
     private static partial class Log

@@ -56,7 +56,7 @@ internal sealed class SigningRateLimitPolicy : IRateLimiterPolicy<CallerKey>, ID
             lease.Dispose();
         }
 
-        return _byAddress?.AttemptAcquire(caller.ClientAddress, permits) ?? GrantedLease.Instance;
+        return _byAddress?.AttemptAcquire(caller.ClientAddress, permits) ?? PlainLease.Granted;
     }
 
     /// <summary>
@@ -133,45 +133,13 @@ internal sealed class SigningRateLimitPolicy : IRateLimiterPolicy<CallerKey>, ID
         protected override RateLimitLease AttemptAcquireCore(int permitCount)
         {
             Volatile.Write(ref _lastUsed, Environment.TickCount64);
-            return policy._shared is null ? policy.Acquire(caller, permitCount) : DeferredLease.Instance;
+            return policy._shared is null ? policy.Acquire(caller, permitCount) : PlainLease.Deferred;
         }
 
         protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
         {
             Volatile.Write(ref _lastUsed, Environment.TickCount64);
             return policy._shared is null ? new(policy.Acquire(caller, permitCount)) : policy.AcquireSharedAsync(caller, permitCount, cancellationToken);
-        }
-    }
-
-    /// <summary>The refusal of a synchronous attempt when the answer is in Redis: it sends the middleware to the asynchronous path.</summary>
-    private sealed class DeferredLease : RateLimitLease
-    {
-        public static readonly DeferredLease Instance = new();
-
-        public override bool IsAcquired => false;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-    }
-
-    /// <summary>The lease of a policy without an address bucket, for a caller without a subject.</summary>
-    private sealed class GrantedLease : RateLimitLease
-    {
-        public static readonly GrantedLease Instance = new();
-
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
         }
     }
 }
