@@ -231,13 +231,9 @@ else
   fi
 fi
 
-# The gateway reads config/ from the same sources; Warning level so that logging does not dominate.
-export GATEWAY_CONFIG_DIR="$gateway_src/config"
-gateway_token=$(mint_gateway_token --sub bench --claim tenant=acme --claim scope=storage:read --lifetime 02:00:00) \
-  || die "minting the gateway token failed"
-# Keys made for this run: a gateway configuration, a token and (for an authority) OpenID metadata and a JWKS
-# per kind of token.
-log "making keys, tokens and configurations for the RS256 and ES256 gateways"
+# Keys made for this run: a gateway configuration (config/ of the same sources, for Production), a token and
+# (for an authority) OpenID metadata and a JWKS per kind of token.
+log "making keys, tokens and configurations for the four kinds of token"
 python3 "$repo/bench/lib/token_kinds.py" "$gateway_src/config" "$tmp/kinds" "http://127.0.0.1:$IDP_PORT" \
   || die "making the RS256/ES256 keys and tokens failed"
 node_token=''
@@ -255,7 +251,7 @@ wait_port otlp $OTLP_PORT
 wait_port idp $IDP_PORT
 
 log "starting servers on core(s) $SERVER_CPUS"
-start_gateway gw-hs256-static $GATEWAY_PORT "$gateway_src/config"
+start_gateway gw-hs256-static $GATEWAY_PORT "$tmp/kinds/hs256-static/config"
 start_gateway gw-rs256-static $RS256_STATIC_PORT "$tmp/kinds/rs256-static/config"
 start_gateway gw-rs256-authority $RS256_AUTHORITY_PORT "$tmp/kinds/rs256-authority/config"
 start_gateway gw-es256-authority $ES256_AUTHORITY_PORT "$tmp/kinds/es256-authority/config"
@@ -275,9 +271,9 @@ add_route kestrel kestrel-302 "kestrel-302: constant 302 (ceiling)" "$base:$KEST
 add_route nginx nginx "nginx: constant 302" "$base:$NGINX_PORT/302" "" no
 kind_token() { tr -d '\n' <"$tmp/kinds/$1/token"; }
 add_route gw-files gw-hs256-static "gateway /files (S3 SigV4): HS256, key in SigningKeys" \
-  "$base:$GATEWAY_PORT/files/acme/reports/q3.pdf" "$gateway_token" yes
+  "$base:$GATEWAY_PORT/files/acme/reports/q3.pdf" "$(kind_token hs256-static)" yes
 add_route gw-cos gw-hs256-static "gateway /cos (COS q-sign): HS256, key in SigningKeys" \
-  "$base:$GATEWAY_PORT/cos/acme/reports/q3.pdf" "$gateway_token" yes
+  "$base:$GATEWAY_PORT/cos/acme/reports/q3.pdf" "$(kind_token hs256-static)" yes
 add_route gw-rs256-static gw-rs256-static "gateway /files (S3 SigV4): RS256, PublicKeyPem in SigningKeys" \
   "$base:$RS256_STATIC_PORT/files/acme/reports/q3.pdf" "$(kind_token rs256-static)" yes
 add_route gw-rs256-authority gw-rs256-authority "gateway /files (S3 SigV4): RS256, Authority metadata + JWKS" \

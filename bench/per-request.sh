@@ -11,9 +11,9 @@
 # Bytes per request = the growth of the runtime's total allocated bytes over a wrk run (dotnet-counters
 # monitor, dotnet.gc.heap.total_allocated, read with the gateway idle just before and after) / wrk's requests.
 # Env: DURATION (s per measurement), WARMUP (s of load on each route before measuring), PORT (18095),
-# SERVER_CPUS / LOAD_CPUS (0 and 1), GATEWAY_REF, KEEP_TMP=1, TOKEN_KIND: hs256-static (the committed HMAC
-# key, a token from the gateway's `token` verb), or one of bench/lib/token_kinds.py's kinds: rs256-static,
-# rs256-authority, es256-authority (keys made for the run; an authority's documents served on IDP_PORT, 18096).
+# SERVER_CPUS / LOAD_CPUS (0 and 1), GATEWAY_REF, KEEP_TMP=1, TOKEN_KIND: one of bench/lib/token_kinds.py's
+# kinds, hs256-static, rs256-static, rs256-authority, es256-authority (keys made for the run, Production
+# environment; an authority's documents served on IDP_PORT, 18096).
 # Exit status: non-zero when a build or start fails, a route does not answer as expected, or dotnet-counters
 # is missing and cannot be installed.
 set -euo pipefail
@@ -62,11 +62,8 @@ check_ports_free "$PORT" "$IDP_PORT"
 bench_start
 gateway_sources "$repo"
 publish_gateway
-export GATEWAY_CONFIG_DIR="$gateway_src/config"
 case $TOKEN_KIND in
-  hs256-static)
-    token=$(mint_gateway_token --sub bench --claim tenant=acme --claim scope=storage:read --lifetime 01:00:00) ;;
-  rs256-static | rs256-authority | es256-authority)
+  hs256-static | rs256-static | rs256-authority | es256-authority)
     python3 "$repo/bench/lib/token_kinds.py" "$gateway_src/config" "$tmp/kinds" "http://127.0.0.1:$IDP_PORT" \
       || die "making the $TOKEN_KIND keys and token failed"
     export GATEWAY_CONFIG_DIR="$tmp/kinds/$TOKEN_KIND/config"
@@ -119,7 +116,7 @@ report="$repo/bench/results/per-request-$stamp.md"
 {
   echo "## Per request $stamp"
   echo
-  echo "- gateway: $gateway_desc, published Release, config/ as committed$([[ $TOKEN_KIND != hs256-static ]] && echo " but for Authentication:Jwt"), signing limits raised far above the load"
+  echo "- gateway: $gateway_desc, published Release, Production, config/ as committed but for the stores' secrets and Authentication:Jwt (made for the run), signing limits raised far above the load"
   echo "- bearer token: $TOKEN_KIND"
   echo "- gateway on core(s) $SERVER_CPUS, wrk on core(s) $LOAD_CPUS: wrk -t1 -c16 -d${DURATION}s after ${WARMUP}s on each route"
   echo "- CPU busy with other work: $busy_before% before, $busy_after% after"

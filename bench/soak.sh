@@ -111,11 +111,11 @@ bench_start
 
 gateway_sources "$repo"
 publish_gateway
-export GATEWAY_CONFIG_DIR="$gateway_src/config"
-# The token outlives the longest allowed run.
-token=$(mint_gateway_token --sub soak --claim tenant=acme --claim scope=storage:read \
-  --lifetime "$(printf '%02d:%02d:00' $(((MAX_MINUTES + WARMUP / 60 + 30) / 60)) $(((MAX_MINUTES + WARMUP / 60 + 30) % 60)))") \
-  || die "minting the gateway token failed"
+# An HS256 key, a Production configuration and a token made for this run; the token outlives the longest allowed run.
+python3 "$repo/bench/lib/token_kinds.py" "$gateway_src/config" "$tmp/kinds" http://127.0.0.1:9 \
+  $(((MAX_MINUTES + WARMUP / 60 + 30) * 60)) || die "making the key and token failed"
+export GATEWAY_CONFIG_DIR="$tmp/kinds/hs256-static/config"
+token=$(tr -d '\n' <"$tmp/kinds/hs256-static/token")
 
 counters=''
 [[ $COUNTERS != 0 ]] && find_dotnet_counters   # with none, the report has no GC heap figures
@@ -292,7 +292,7 @@ failed=()
   echo
   echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr);" \
     "dotnet $(dotnet --version), $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}')"
-  echo "- gateway: $gateway_desc, published Release, config/ as committed, log level Warning;" \
+  echo "- gateway: $gateway_desc, published Release, config/ as committed for Production with keys made for the run, log level Warning;" \
     "GATEWAY_ARGS: ${GATEWAY_ARGS:-none}; DOTNET_* settings: ${dotnet_settings:-none}"
   echo "- gateway on core(s) $SERVER_CPUS, wrk on core(s) $LOAD_CPUS: wrk -t1 -c$CONNECTIONS --timeout 2s -s bench/soak.lua," \
     "runs of ${SEGMENT}s"

@@ -155,9 +155,9 @@ find_dotnet_counters() {
 
 # --- the gateway ---------------------------------------------------------------------------------
 
-# The benchmarks run the demo configuration, whose keys (config/gateway.Development.json) apply only in the
-# Development environment: the published gateway and its `token` verb read this.
-export DOTNET_ENVIRONMENT=Development
+# The benchmarks measure what production runs: the Production environment, with keys made for the run by
+# bench/lib/token_kinds.py (the demo keys of config/gateway.Development.json apply only in Development).
+export DOTNET_ENVIRONMENT=Production
 
 # gateway_sources REPO: sets gateway_src and gateway_desc: the work tree, or with GATEWAY_REF a commit
 # unpacked into the temp folder (a fixed snapshot, immune to edits in progress in the work tree).
@@ -184,13 +184,6 @@ publish_gateway() {
     dotnet publish "$gateway_src/src/Gateway/Gateway.csproj" -c Release -o "$tmp/gateway" \
       --artifacts-path "$tmp/artifacts" --disable-build-servers \
     || die "dotnet publish failed"
-}
-
-# mint_gateway_token ARGS... : prints a development token from the published gateway's `token` verb, signed
-# with the key of $gateway_src/config (e.g. --sub bench --claim tenant=acme --lifetime 02:00:00).
-mint_gateway_token() {
-  GATEWAY_CONFIG_DIR="$gateway_src/config" dotnet "$tmp/gateway/Gateway.dll" token "$@" \
-    || die "minting the gateway token failed"
 }
 
 # Benchmark load comes from one subject on one address, so the committed signing limits (config/gateway.json,

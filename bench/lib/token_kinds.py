@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Keys, tokens, gateway configurations and a static identity provider for the load benchmark's token kinds.
 
-    token_kinds.py CONFIG_DIR OUT_DIR IDP_URL
+    token_kinds.py CONFIG_DIR OUT_DIR IDP_URL [TOKEN_LIFETIME_SECONDS]
 
-Generates an RSA 2048 and an EC P-256 key pair with openssl (new on every run, never committed), then for each kind
-writes OUT_DIR/KIND/config (a copy of CONFIG_DIR whose Authentication:Jwt takes keys as the kind says) and
-OUT_DIR/KIND/token (a bearer token for sub=bench, tenant=acme, scope=storage:read, valid for two hours):
+Generates an HMAC key, an RSA 2048 and an EC P-256 key pair (new on every run, never committed), then for each kind
+writes OUT_DIR/KIND/config (a copy of CONFIG_DIR for the Production environment: the stores' secret keys made for the
+run, no environment file, and Authentication:Jwt taking keys as the kind says) and OUT_DIR/KIND/token (a bearer token
+for sub=bench, tenant=acme, scope=storage:read, valid for two hours unless
+TOKEN_LIFETIME_SECONDS says otherwise):
 
+  hs256-static     HS256, the key in SigningKeys (Secret)
   rs256-static     RS256, the public key in SigningKeys (PublicKeyPem)
   rs256-authority  RS256, keys from the OpenID metadata and JWKS at IDP_URL/rs256-authority
   es256-authority  ES256, keys from the OpenID metadata and JWKS at IDP_URL/es256-authority
@@ -15,7 +18,10 @@ The authorities' documents go to OUT_DIR/idp/KIND/.well-known/openid-configurati
 for a static file server on OUT_DIR/idp at IDP_URL. Standard library and the openssl command only.
 """
 import base64
+import hashlib
+import hmac
 import json
+import secrets
 import shutil
 import subprocess
 import sys
@@ -23,6 +29,7 @@ import time
 from pathlib import Path
 
 config_dir, out, idp_url = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3].rstrip("/")
+lifetime = int(sys.argv[4]) if len(sys.argv) > 4 else 7200
 
 
 def b64url(data):
@@ -48,15 +55,17 @@ def der_ecdsa_to_jose(der, size=32):
     return raw
 
 
-def sign(key_file, alg, kid, issuer, audience):
+def sign(key, alg, kid, issuer, audience):
     now = int(time.time())
     header = b64url(json.dumps({"alg": alg, "typ": "JWT", "kid": kid}, separators=(",", ":")).encode())
     payload = b64url(json.dumps({
         "sub": "bench", "tenant": "acme", "scope": "storage:read", "iss": issuer, "aud": audience,
-        "iat": now, "nbf": now - 5, "exp": now + 7200,
+        "iat": now, "nbf": now - 5, "exp": now + lifetime,
     }, separators=(",", ":")).encode())
     signing_input = f"{header}.{payload}".encode()
-    signature = openssl("dgst", "-sha256", "-sign", str(key_file), data=signing_input)
+    if alg == "HS256":
+        return f"{header}.{payload}.{b64url(hmac.new(key, signing_input, hashlib.sha256).digest())}"
+    signature = openssl("dgst", "-sha256", "-sign", str(key), data=signing_input)
     if alg == "ES256":
         signature = der_ecdsa_to_jose(signature)
     return f"{header}.{payload}.{b64url(signature)}"
@@ -83,13 +92,14 @@ def write_config(kind, jwt):
     shutil.copytree(config_dir, target)
     settings = json.loads((target / "gateway.json").read_text())
     settings["Authentication"]["Jwt"].update(jwt)
+    # Production refuses the demo secrets (config/gateway.Development.json): each store gets a secret of this run.
+    # The redirect path never calls the store, so any well-formed secret serves.
+    for store in settings["Gateway"]["Stores"].values():
+        store.setdefault("Credentials", {})["SecretKey"] = secrets.token_urlsafe(30)
     (target / "gateway.json").write_text(json.dumps(settings, indent=2))
-    # The kind names its own keys: an environment file's keys (the demo HMAC key of gateway.Development.json) would
-    # merge into the same SigningKeys entries.
+    # Production reads no environment file; removed so that no reader can mistake them for part of the setup.
     for environment_file in target.glob("gateway.*.json"):
-        environment = json.loads(environment_file.read_text())
-        if environment.get("Authentication", {}).get("Jwt", {}).pop("SigningKeys", None) is not None:
-            environment_file.write_text(json.dumps(environment, indent=2))
+        environment_file.unlink()
 
 
 def write_authority(kind, jwk):
@@ -109,6 +119,10 @@ openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-
 
 jwt = json.loads((config_dir / "gateway.json").read_text())["Authentication"]["Jwt"]
 static_issuer, audience = jwt["Issuer"], jwt["Audience"]
+
+hmac_key = secrets.token_bytes(32)
+write_config("hs256-static", {"SigningKeys": [{"KeyId": "bench-hs256", "Secret": b64url(hmac_key)}]})
+(out / "hs256-static" / "token").write_text(sign(hmac_key, "HS256", "bench-hs256", static_issuer, audience))
 
 write_config("rs256-static", {"SigningKeys": [
     {"KeyId": "bench-rs256", "PublicKeyPem": openssl("pkey", "-in", str(rsa_key), "-pubout").decode()}]})
