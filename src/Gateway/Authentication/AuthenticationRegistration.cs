@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -41,6 +42,9 @@ internal static class AuthenticationRegistration
             .AddPolicyScheme(GatewaySchemes.Challenge, displayName: null, options =>
                 options.ForwardDefaultSelector = context => GatewaySchemes.SelectForChallenge(context, browserSignIn))
             .AddJwtBearer();
+        // The same handler, answering the tokens it accepted before from the validated-token cache.
+        services.Configure<AuthenticationOptions>(options => options.SchemeMap[GatewaySchemes.Bearer].HandlerType = typeof(RememberingJwtBearerHandler));
+        services.TryAddTransient<RememberingJwtBearerHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>());
         // After AddJwtBearer, so that it runs after the handler's own post-configuration.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>());

@@ -10,7 +10,8 @@ namespace Gateway.Authentication;
 /// <see cref="JwtOptions.ValidatedTokenCacheTime"/>, and only while the key that verified it is still one of the
 /// current signing keys: the configured ones, or those of the JWKS the authority's configuration manager fetched last.
 /// A key removed from the configuration or the JWKS takes its tokens with it. Only valid tokens are remembered, so
-/// made-up tokens cannot fill the cache.
+/// made-up tokens cannot fill the cache. Once the whole bearer handler has accepted a remembered token (its events
+/// included), <see cref="RememberingJwtBearerHandler"/> answers it from here without running the handler again.
 /// </summary>
 internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options, TimeProvider time) : TokenHandler
 {
@@ -27,7 +28,7 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
         var now = time.GetUtcNow();
         if (_validated.TryGetValue(token, out ValidatedToken? remembered)
             && now < remembered!.Until
-            && await IsStillASigningKeyAsync(remembered.Result.SecurityToken.SigningKey, validationParameters))
+            && await IsStillASigningKeyAsync(remembered.Result.SecurityToken.SigningKey, validationParameters, validationParameters.ConfigurationManager))
         {
             return remembered.Fresh();
         }
@@ -47,7 +48,31 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
 
     public override SecurityToken ReadToken(string token) => inner.ReadToken(token);
 
-    private static async ValueTask<bool> IsStillASigningKeyAsync(SecurityKey? key, TokenValidationParameters parameters)
+    /// <summary>
+    /// A copy of the identity of <paramref name="token"/> when the bearer handler accepted it before and it still counts
+    /// (unexpired, recent, its key still current: configured in <paramref name="parameters"/>, or in the JWKS of
+    /// <paramref name="manager"/>); otherwise null, and the handler validates the token in full.
+    /// </summary>
+    public async ValueTask<ClaimsIdentity?> RecallAcceptedAsync(string token, TokenValidationParameters parameters, BaseConfigurationManager? manager)
+    {
+        return _validated.TryGetValue(token, out ValidatedToken? remembered)
+            && remembered!.Accepted
+            && time.GetUtcNow() < remembered.Until
+            && await IsStillASigningKeyAsync(remembered.Result.SecurityToken.SigningKey, parameters, manager)
+            ? remembered.Identity()
+            : null;
+    }
+
+    /// <summary>Marks a remembered token as accepted by the whole bearer handler, events included.</summary>
+    public void Accept(string token)
+    {
+        if (_validated.TryGetValue(token, out ValidatedToken? remembered))
+        {
+            remembered!.Accepted = true;
+        }
+    }
+
+    private static async ValueTask<bool> IsStillASigningKeyAsync(SecurityKey? key, TokenValidationParameters parameters, BaseConfigurationManager? manager)
     {
         if (key is null)
         {
@@ -62,7 +87,7 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
         // An authority's keys reach the handler only through its configuration manager (JwtBearerHandler leaves
         // IssuerSigningKeys empty). Once fetched, the manager answers from memory and refreshes in the background,
         // as it does for every validation; a refetch brings new key objects, so each token is checked against them once.
-        if (parameters.ConfigurationManager is { } manager)
+        if (manager is not null)
         {
             try
             {
@@ -118,7 +143,13 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
 
         public DateTimeOffset Until { get; } = until;
 
-        /// <summary>The result with its own copy of the identity, so no request can change another's claims.</summary>
+        /// <summary>Set once the bearer handler accepted the token, after its events; a stale read only costs a full validation.</summary>
+        public bool Accepted { get; set; }
+
+        /// <summary>A copy of the identity, so no request can change another's claims.</summary>
+        public ClaimsIdentity Identity() => _identity.Clone();
+
+        /// <summary>The result with its own copy of the identity.</summary>
         public TokenValidationResult Fresh() => new()
         {
             IsValid = true,

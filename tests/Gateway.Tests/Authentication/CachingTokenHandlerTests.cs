@@ -174,6 +174,62 @@ public sealed class CachingTokenHandlerTests
         Assert.Equal(2, _inner.Validations);
     }
 
+    [Theory]
+    [InlineData(KeySource.Configured)]
+    [InlineData(KeySource.Authority)]
+    public async Task Recall_OnlyATokenTheBearerHandlerAccepted_EachTimeItsOwnIdentity(KeySource source)
+    {
+        var handler = Handler();
+        var parameters = Parameters(source, TestTokens.DevKey);
+        var token = TestTokens.For("alice", "acme");
+        await handler.ValidateTokenAsync(token, parameters);
+
+        // Validated, but not yet accepted by the whole handler (its events may still refuse it).
+        Assert.Null(await Recall(handler, token, parameters));
+        handler.Accept(token);
+        var first = await Recall(handler, token, parameters);
+        first!.AddClaim(new Claim("roles", "added-by-the-first-request"));
+        var second = await Recall(handler, token, parameters);
+
+        Assert.Equal("alice", second?.FindFirst("sub")?.Value);
+        Assert.Null(second!.FindFirst("roles"));
+        Assert.Equal(1, _inner.Validations);
+    }
+
+    [Theory]
+    [InlineData(KeySource.Configured)]
+    [InlineData(KeySource.Authority)]
+    public async Task Recall_KeyDroppedOrTokenExpired_IsNull(KeySource source)
+    {
+        var handler = Handler();
+        var other = new SymmetricSecurityKey(new byte[32]) { KeyId = "other" };
+        var token = TestTokens.Create(new() { ["sub"] = "alice" }, expires: DateTime.UtcNow.AddSeconds(30));
+        var parameters = Parameters(source, TestTokens.DevKey, other);
+        await handler.ValidateTokenAsync(token, parameters);
+        handler.Accept(token);
+        Assert.NotNull(await Recall(handler, token, parameters));
+
+        Assert.Null(await Recall(handler, token, Parameters(source, other)));
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Null(await Recall(handler, token, Parameters(source, TestTokens.DevKey, other)));
+    }
+
+    [Fact]
+    public async Task Accept_ATokenNeverValidated_RemembersNothing()
+    {
+        var handler = Handler();
+        var parameters = Parameters(KeySource.Configured, TestTokens.DevKey);
+        var token = TestTokens.For("alice", "acme");
+
+        handler.Accept(token);
+
+        Assert.Null(await Recall(handler, token, parameters));
+    }
+
+    /// <summary>As the bearer handler asks: its configured parameters, and the authority's manager apart from them.</summary>
+    private static ValueTask<ClaimsIdentity?> Recall(CachingTokenHandler handler, string token, TokenValidationParameters parameters) =>
+        handler.RecallAcceptedAsync(token, parameters, parameters.ConfigurationManager as BaseConfigurationManager);
+
     private sealed class CountingHandler : JsonWebTokenHandler
     {
         private int _validations;
