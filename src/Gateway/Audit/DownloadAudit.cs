@@ -15,6 +15,9 @@ namespace Gateway.Audit;
 internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetProvider rules, TimeProvider time, IOptions<AuditOptions> options, ILogger<DownloadAudit> logger)
 {
     private const int MaxUserAgentLength = 256;
+
+    [ThreadStatic]
+    private static List<KeyValuePair<string, object?>>? t_tags;
     private readonly string[] _claimTypes = [.. options.Value.Claims.Where(type => type != "sub")];
     private readonly string[] _claimTags = [.. options.Value.Claims.Where(type => type != "sub").Select(type => AuditTags.ClaimPrefix + type)];
 
@@ -34,47 +37,11 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         var userAgent = UserAgent(request);
         var expiresAt = decision.ExpiresAt?.ToString("O", CultureInfo.InvariantCulture);
 
-        using (var activity = telemetry.ActivitySource.StartActivity(GatewayTelemetry.DownloadActivityName, ActivityKind.Internal, parentContext: default, startTime: decision.OpenedAt))
+        using (var activity = StartSpan(context, decision, outcome, rulesVersion, subject, clientAddress, userAgent, expiresAt))
         {
-            if (activity is { IsAllDataRequested: true })
+            if (activity is not null && outcome == AuditDecisions.Error)
             {
-                // AddTag appends: the span is new and each name is added once, so SetTag's search is not needed.
-                // SetTag skipped null values, so AddOptional does too.
-                activity.AddTag(AuditTags.RouteId, route.RouteId);
-                AddOptional(activity, AuditTags.HttpRoute, context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText : null);
-                activity.AddTag(AuditTags.Method, request.Method);
-                AddOptional(activity, AuditTags.UrlPath, request.Path.Value);
-                activity.AddTag(AuditTags.Store, route.StoreName);
-                AddOptional(activity, AuditTags.ClientAddress, clientAddress);
-                AddOptional(activity, AuditTags.UserAgent, userAgent);
-                AddOptional(activity, AuditTags.Subject, subject);
-                if (context.User.Identity?.IsAuthenticated == true)
-                {
-                    for (var i = 0; i < _claimTypes.Length; i++)
-                    {
-                        if (ClaimValues(context.User, _claimTypes[i]) is { } values)
-                        {
-                            activity.AddTag(_claimTags[i], values);
-                        }
-                    }
-                }
-
-                if (decision.ObjectKey is not null)
-                {
-                    AddOptional(activity, AuditTags.Bucket, decision.Bucket);
-                    activity.AddTag(AuditTags.ObjectKey, decision.ObjectKey);
-                    AddOptional(activity, AuditTags.UrlExpiresAt, expiresAt);
-                    AddOptional(activity, AuditTags.CredentialKind, decision.CredentialKind);
-                }
-
-                activity.AddTag(AuditTags.Decision, outcome);
-                activity.AddTag(AuditTags.Reason, reason.Name());
-                activity.AddTag(AuditTags.RuleId, decision.RuleId);
-                activity.AddTag(AuditTags.RulesVersion, rulesVersion);
-                if (outcome == AuditDecisions.Error)
-                {
-                    activity.SetStatus(ActivityStatusCode.Error, reason.Name());
-                }
+                activity.SetStatus(ActivityStatusCode.Error, reason.Name());
             }
 
             // Inside the span, so the log record carries its trace and span id.
@@ -88,11 +55,66 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         }
     }
 
-    private static void AddOptional(Activity activity, string name, string? value)
+    /// <summary>
+    /// Starts the audit span (back-dated to when the record was opened) with every field at once: tags added one by one
+    /// each take the span's lock. Null values are left out. Null when no one listens to the source.
+    /// </summary>
+    private Activity? StartSpan(
+        HttpContext context, DownloadDecision decision, string outcome, string rulesVersion, string? subject, string? clientAddress, string? userAgent, string? expiresAt)
+    {
+        var source = telemetry.ActivitySource;
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+
+        var route = decision.Route;
+        var request = context.Request;
+        var tags = t_tags ??= new List<KeyValuePair<string, object?>>(capacity: 24);
+        Add(tags, AuditTags.RouteId, route.RouteId);
+        Add(tags, AuditTags.HttpRoute, context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText : null);
+        Add(tags, AuditTags.Method, request.Method);
+        Add(tags, AuditTags.UrlPath, request.Path.Value);
+        Add(tags, AuditTags.Store, route.StoreName);
+        Add(tags, AuditTags.ClientAddress, clientAddress);
+        Add(tags, AuditTags.UserAgent, userAgent);
+        Add(tags, AuditTags.Subject, subject);
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            for (var i = 0; i < _claimTypes.Length; i++)
+            {
+                Add(tags, _claimTags[i], ClaimValues(context.User, _claimTypes[i]));
+            }
+        }
+
+        if (decision.ObjectKey is not null)
+        {
+            Add(tags, AuditTags.Bucket, decision.Bucket);
+            Add(tags, AuditTags.ObjectKey, decision.ObjectKey);
+            Add(tags, AuditTags.UrlExpiresAt, expiresAt);
+            Add(tags, AuditTags.CredentialKind, decision.CredentialKind);
+        }
+
+        Add(tags, AuditTags.Decision, outcome);
+        Add(tags, AuditTags.Reason, decision.Reason.Name());
+        Add(tags, AuditTags.RuleId, decision.RuleId);
+        Add(tags, AuditTags.RulesVersion, rulesVersion);
+        try
+        {
+            // The span copies the tags, so the list serves the thread's next record.
+            return source.StartActivity(GatewayTelemetry.DownloadActivityName, ActivityKind.Internal, parentContext: default, tags, links: null, startTime: decision.OpenedAt);
+        }
+        finally
+        {
+            tags.Clear();
+        }
+    }
+
+    private static void Add(List<KeyValuePair<string, object?>> tags, string name, object? value)
     {
         if (value is not null)
         {
-            activity.AddTag(name, value);
+            tags.Add(new(name, value));
         }
     }
 
