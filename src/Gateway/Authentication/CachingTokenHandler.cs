@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Authentication;
@@ -15,7 +15,13 @@ namespace Gateway.Authentication;
 /// </summary>
 internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options, TimeProvider time) : TokenHandler
 {
-    private readonly MemoryCache _validated = new(new MemoryCacheOptions { SizeLimit = options.ValidatedTokenCacheSize });
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromSeconds(1);
+
+    // Looked up by the text of the Authorization header too, so a request's token needs no string of its own.
+    private readonly ConcurrentDictionary<string, ValidatedToken> _validated = new(StringComparer.Ordinal);
+    private long _lastPurge;
+
+    private ConcurrentDictionary<string, ValidatedToken>.AlternateLookup<ReadOnlySpan<char>> ByText => _validated.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public override int MaximumTokenSizeInBytes
     {
@@ -26,8 +32,8 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = time.GetUtcNow();
-        if (_validated.TryGetValue(token, out ValidatedToken? remembered)
-            && now < remembered!.Until
+        if (_validated.TryGetValue(token, out var remembered)
+            && now < remembered.Until
             && await IsStillASigningKeyAsync(remembered.Result.SecurityToken.SigningKey, validationParameters, validationParameters.ConfigurationManager))
         {
             return remembered.Fresh();
@@ -39,7 +45,7 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
             var until = Min(new DateTimeOffset(validated.ValidTo, TimeSpan.Zero), now + options.ValidatedTokenCacheTime);
             if (until > now)
             {
-                _validated.Set(token, new ValidatedToken(result, until), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = until });
+                Remember(token, new ValidatedToken(result, until), now);
             }
         }
 
@@ -53,23 +59,54 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
     /// (unexpired, recent, its key still current: configured in <paramref name="parameters"/>, or in the JWKS of
     /// <paramref name="manager"/>); otherwise null, and the handler validates the token in full.
     /// </summary>
-    public async ValueTask<ClaimsIdentity?> RecallAcceptedAsync(string token, TokenValidationParameters parameters, BaseConfigurationManager? manager)
+    public ValueTask<ClaimsIdentity?> RecallAcceptedAsync(ReadOnlySpan<char> token, TokenValidationParameters parameters, BaseConfigurationManager? manager)
     {
-        return _validated.TryGetValue(token, out ValidatedToken? remembered)
-            && remembered!.Accepted
-            && time.GetUtcNow() < remembered.Until
-            && await IsStillASigningKeyAsync(remembered.Result.SecurityToken.SigningKey, parameters, manager)
-            ? remembered.Identity()
-            : null;
+        return ByText.TryGetValue(token, out var remembered) && remembered.Accepted && time.GetUtcNow() < remembered.Until
+            ? IdentityWhileKeyHoldsAsync(remembered, parameters, manager)
+            : ValueTask.FromResult<ClaimsIdentity?>(null);
     }
 
     /// <summary>Marks a remembered token as accepted by the whole bearer handler, events included.</summary>
-    public void Accept(string token)
+    public void Accept(ReadOnlySpan<char> token)
     {
-        if (_validated.TryGetValue(token, out ValidatedToken? remembered))
+        if (ByText.TryGetValue(token, out var remembered))
         {
-            remembered!.Accepted = true;
+            remembered.Accepted = true;
         }
+    }
+
+    private static async ValueTask<ClaimsIdentity?> IdentityWhileKeyHoldsAsync(ValidatedToken remembered, TokenValidationParameters parameters, BaseConfigurationManager? manager) =>
+        await IsStillASigningKeyAsync(remembered.Result.SecurityToken.SigningKey, parameters, manager) ? remembered.Shared : null;
+
+    /// <summary>
+    /// Adds an entry while fewer than <see cref="JwtOptions.ValidatedTokenCacheSize"/> are held. When full, expired
+    /// entries go first (at most once a second, the scan is linear); if none did, the token is simply not remembered.
+    /// </summary>
+    private void Remember(string token, ValidatedToken entry, DateTimeOffset now)
+    {
+        if (_validated.Count >= options.ValidatedTokenCacheSize)
+        {
+            var last = Interlocked.Read(ref _lastPurge);
+            if (now.UtcTicks - last < PurgeInterval.Ticks || Interlocked.CompareExchange(ref _lastPurge, now.UtcTicks, last) != last)
+            {
+                return;
+            }
+
+            foreach (var remembered in _validated)
+            {
+                if (remembered.Value.Until <= now)
+                {
+                    _validated.TryRemove(remembered);
+                }
+            }
+
+            if (_validated.Count >= options.ValidatedTokenCacheSize)
+            {
+                return;
+            }
+        }
+
+        _validated[token] = entry;
     }
 
     private static async ValueTask<bool> IsStillASigningKeyAsync(SecurityKey? key, TokenValidationParameters parameters, BaseConfigurationManager? manager)
@@ -146,8 +183,8 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
         /// <summary>Set once the bearer handler accepted the token, after its events; a stale read only costs a full validation.</summary>
         public bool Accepted { get; set; }
 
-        /// <summary>A copy of the identity, so no request can change another's claims.</summary>
-        public ClaimsIdentity Identity() => _identity.Clone();
+        /// <summary>The identity every request of an accepted token shares: its claims cannot change, so none can change another's.</summary>
+        public ClaimsIdentity Shared { get; } = new FrozenClaimsIdentity(result.ClaimsIdentity);
 
         /// <summary>The result with its own copy of the identity.</summary>
         public TokenValidationResult Fresh() => new()

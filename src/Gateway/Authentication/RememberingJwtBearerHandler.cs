@@ -21,32 +21,26 @@ internal sealed class RememberingJwtBearerHandler(IOptionsMonitor<JwtBearerOptio
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var cache = Options.TokenHandlers is [CachingTokenHandler only] ? only : null;
-        var token = cache is null ? null : BearerToken(Request);
-        if (token is not null
-            && await cache!.RecallAcceptedAsync(token, Options.TokenValidationParameters, Options.ConfigurationManager as BaseConfigurationManager) is { } identity)
+        var authorization = cache is null ? null : BearerAuthorization(Request);
+        if (authorization is not null
+            && await cache!.RecallAcceptedAsync(Token(authorization), Options.TokenValidationParameters, Options.ConfigurationManager as BaseConfigurationManager) is { } identity)
         {
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
         }
 
         var result = await base.HandleAuthenticateAsync();
-        if (token is not null && result.Succeeded)
+        if (authorization is not null && result.Succeeded)
         {
-            cache!.Accept(token);
+            cache!.Accept(Token(authorization));
         }
 
         return result;
     }
 
-    /// <summary>The token as JwtBearerHandler reads it: the Authorization header's value after "Bearer ", trimmed.</summary>
-    private static string? BearerToken(HttpRequest request)
-    {
-        var authorization = request.Headers.Authorization;
-        if (authorization.Count != 1 || authorization[0] is not { } value || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
+    /// <summary>The one Authorization header when it carries a bearer token; else null, and the base handler reads the request.</summary>
+    private static string? BearerAuthorization(HttpRequest request) =>
+        request.Headers.Authorization is [{ } value] && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) ? value : null;
 
-        var token = value[BearerPrefix.Length..].Trim();
-        return token.Length == 0 ? null : token;
-    }
+    /// <summary>The token as JwtBearerHandler reads it (after "Bearer ", trimmed), without a string of its own.</summary>
+    private static ReadOnlySpan<char> Token(string authorization) => authorization.AsSpan(BearerPrefix.Length).Trim();
 }

@@ -177,7 +177,7 @@ public sealed class CachingTokenHandlerTests
     [Theory]
     [InlineData(KeySource.Configured)]
     [InlineData(KeySource.Authority)]
-    public async Task Recall_OnlyATokenTheBearerHandlerAccepted_EachTimeItsOwnIdentity(KeySource source)
+    public async Task Recall_OnlyATokenTheBearerHandlerAccepted_WithAnIdentityNoRequestCanChange(KeySource source)
     {
         var handler = Handler();
         var parameters = Parameters(source, TestTokens.DevKey);
@@ -188,7 +188,9 @@ public sealed class CachingTokenHandlerTests
         Assert.Null(await Recall(handler, token, parameters));
         handler.Accept(token);
         var first = await Recall(handler, token, parameters);
-        first!.AddClaim(new Claim("roles", "added-by-the-first-request"));
+        Assert.Throws<InvalidOperationException>(() => first!.AddClaim(new Claim("roles", "added-by-the-first-request")));
+        Assert.Throws<InvalidOperationException>(() => first!.RemoveClaim(first.FindFirst("sub")));
+        first!.Clone().AddClaim(new Claim("roles", "added-to-a-copy"));
         var second = await Recall(handler, token, parameters);
 
         Assert.Equal("alice", second?.FindFirst("sub")?.Value);
@@ -224,6 +226,29 @@ public sealed class CachingTokenHandlerTests
         handler.Accept(token);
 
         Assert.Null(await Recall(handler, token, parameters));
+    }
+
+    [Fact]
+    public async Task CacheFull_NewTokenIsValidatedEachTime_UntilAnExpiredEntryMakesRoom()
+    {
+        var handler = new CachingTokenHandler(_inner, new JwtOptions { ValidatedTokenCacheSize = 2, ValidatedTokenCacheTime = TimeSpan.FromMinutes(1) }, _time);
+        var parameters = Parameters(KeySource.Configured, TestTokens.DevKey);
+        var shortLived = TestTokens.Create(new() { ["sub"] = "short" }, expires: DateTime.UtcNow.AddSeconds(30));
+        var longLived = TestTokens.For("long", "acme");
+        var late = TestTokens.For("late", "acme");
+        await handler.ValidateTokenAsync(shortLived, parameters);
+        await handler.ValidateTokenAsync(longLived, parameters);
+
+        await handler.ValidateTokenAsync(late, parameters);
+        await handler.ValidateTokenAsync(late, parameters);
+        Assert.Equal(4, _inner.Validations);
+
+        // Once the short-lived token has expired (and a second has passed since the last purge), it makes room.
+        _time.Advance(TimeSpan.FromSeconds(31));
+        await handler.ValidateTokenAsync(late, parameters);
+        await handler.ValidateTokenAsync(late, parameters);
+        await handler.ValidateTokenAsync(longLived, parameters);
+        Assert.Equal(5, _inner.Validations);
     }
 
     /// <summary>As the bearer handler asks: its configured parameters, and the authority's manager apart from them.</summary>

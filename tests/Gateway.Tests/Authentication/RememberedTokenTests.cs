@@ -1,4 +1,6 @@
 using System.Net;
+using Gateway.Authentication;
+using Microsoft.AspNetCore.Authentication;
 using Gateway.Tests.Hardening;
 using Gateway.Tests.Infrastructure;
 
@@ -24,6 +26,16 @@ public sealed class RememberedTokenTests(GatewayFixture fixture)
             using var response = await client.GetAsync("/files/acme/remembered/crit.txt");
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task BearerScheme_IsHandledByTheRememberingHandler()
+    {
+        var schemes = fixture.Gateway.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+
+        var bearer = await schemes.GetSchemeAsync(GatewaySchemes.Bearer);
+
+        Assert.Equal(typeof(RememberingJwtBearerHandler), bearer?.HandlerType);
     }
 
     [Fact]
