@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Claims;
 using Gateway.Authorization;
 using Gateway.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -32,12 +31,13 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         var outcome = reason.Outcome();
         var rulesVersion = decision.RulesVersion ?? rules.Current.Version;
         var request = context.Request;
-        var subject = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst("sub")?.Value : null;
+        var caller = Rules.Caller.Of(context);
+        var subject = caller.Subject;
         var clientAddress = context.Connection.RemoteIpAddress?.ToString();
         var userAgent = UserAgent(request);
         var expiresAt = decision.ExpiresAt?.ToString("O", CultureInfo.InvariantCulture);
 
-        using (var activity = StartSpan(context, decision, outcome, rulesVersion, subject, clientAddress, userAgent, expiresAt))
+        using (var activity = StartSpan(context, decision, caller, outcome, rulesVersion, clientAddress, userAgent, expiresAt))
         {
             if (activity is not null && outcome == AuditDecisions.Error)
             {
@@ -60,7 +60,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
     /// each take the span's lock. Null values are left out. Null when no one listens to the source.
     /// </summary>
     private Activity? StartSpan(
-        HttpContext context, DownloadDecision decision, string outcome, string rulesVersion, string? subject, string? clientAddress, string? userAgent, string? expiresAt)
+        HttpContext context, DownloadDecision decision, Rules.Caller caller, string outcome, string rulesVersion, string? clientAddress, string? userAgent, string? expiresAt)
     {
         var source = telemetry.ActivitySource;
         if (!source.HasListeners())
@@ -78,13 +78,10 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         Add(tags, AuditTags.Store, route.StoreName);
         Add(tags, AuditTags.ClientAddress, clientAddress);
         Add(tags, AuditTags.UserAgent, userAgent);
-        Add(tags, AuditTags.Subject, subject);
-        if (context.User.Identity?.IsAuthenticated == true)
+        Add(tags, AuditTags.Subject, caller.Subject);
+        for (var i = 0; i < _claimTypes.Length; i++)
         {
-            for (var i = 0; i < _claimTypes.Length; i++)
-            {
-                Add(tags, _claimTags[i], ClaimValues(context.User, _claimTypes[i]));
-            }
+            Add(tags, _claimTags[i], caller.GetValuesIgnoringCase(_claimTypes[i]));
         }
 
         if (decision.ObjectKey is not null)
@@ -116,32 +113,6 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         {
             tags.Add(new(name, value));
         }
-    }
-
-    /// <summary>The values of one claim type: null when none, the value when one, an array when several (no LINQ, no predicate).</summary>
-    private static object? ClaimValues(ClaimsPrincipal user, string type)
-    {
-        string? first = null;
-        List<string>? more = null;
-        foreach (var identity in user.Identities)
-        {
-            foreach (var claim in identity.Claims)
-            {
-                if (string.Equals(claim.Type, type, StringComparison.OrdinalIgnoreCase))
-                {
-                    if (first is null)
-                    {
-                        first = claim.Value;
-                    }
-                    else
-                    {
-                        (more ??= [first]).Add(claim.Value);
-                    }
-                }
-            }
-        }
-
-        return more is not null ? more.ToArray() : first;
     }
 
     private static string? UserAgent(HttpRequest request)

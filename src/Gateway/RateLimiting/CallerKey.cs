@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Claims;
+using Gateway.Rules;
 
 namespace Gateway.RateLimiting;
 
@@ -11,9 +11,7 @@ internal readonly record struct CallerKey(string? Subject, string ClientAddress)
 {
     public static CallerKey From(HttpContext context)
     {
-        var user = context.User;
-        var subject = user.Identity?.IsAuthenticated == true ? user.FindFirstValue("sub") : null;
-        return new CallerKey(subject, Address(context.Connection.RemoteIpAddress));
+        return new CallerKey(Caller.Of(context).Subject, Address(context.Connection.RemoteIpAddress));
     }
 
     private static string Address(IPAddress? address)

@@ -25,7 +25,7 @@ internal sealed class DownloadRedirectMiddleware(RequestDelegate next, RuleSetPr
         var request = context.Request;
         var method = HttpMethods.GetCanonicalizedValue(request.Method);
         var verdict = DownloadDecider.Decide(
-            rules.Current, decision.Route, new DownloadQuestion(method, request.Path.Value!, request.RouteValues, request.Query, Caller.FromPrincipal(context.User)));
+            rules.Current, decision.Route, new DownloadQuestion(method, request.Path.Value!, request.RouteValues, request.Query, Caller.Of(context)));
         verdict.RecordOn(decision);
         if (!verdict.Allowed)
         {

@@ -31,6 +31,26 @@ internal sealed class Caller
     /// <summary>The number of claims, counting each value of a multi-valued claim.</summary>
     public int ClaimCount => _types.Length;
 
+    /// <summary>The value of the <c>sub</c> claim, or null (anonymous, or no subject).</summary>
+    public string? Subject => GetValues("sub") is [var subject, ..] ? subject : null;
+
+    /// <summary>
+    /// The request's caller, taken from <see cref="HttpContext.User"/> once: rate limiting, the rules and the audit all
+    /// read the same snapshot. Taken again if the user is replaced.
+    /// </summary>
+    public static Caller Of(HttpContext context)
+    {
+        var user = context.User;
+        if (context.Features.Get<Snapshot>() is { } snapshot && ReferenceEquals(snapshot.Principal, user))
+        {
+            return snapshot.Caller;
+        }
+
+        var caller = FromPrincipal(user);
+        context.Features.Set(new Snapshot(user, caller));
+        return caller;
+    }
+
     /// <summary>
     /// Takes the claims of the principal's authenticated identities. Claims of an identity that did not authenticate
     /// are left out: no handler vouched for them.
@@ -39,15 +59,17 @@ internal sealed class Caller
     {
         ArgumentNullException.ThrowIfNull(principal);
 
-        // Counted first, so the claims are copied once into arrays of the right size (an identity's claims are a list).
+        // Counted first, so the claims are copied once into arrays of the right size. Identities and claims are lists:
+        // indexed, nothing is allocated to walk them.
+        var identities = AsList(principal.Identities);
         var count = 0;
         var authenticated = false;
-        foreach (var identity in principal.Identities)
+        for (var i = 0; i < identities.Count; i++)
         {
-            if (identity.IsAuthenticated)
+            if (identities[i].IsAuthenticated)
             {
                 authenticated = true;
-                count += identity.Claims.TryGetNonEnumeratedCount(out var claims) ? claims : identity.Claims.Count();
+                count += AsList(identities[i].Claims).Count;
             }
         }
 
@@ -59,17 +81,18 @@ internal sealed class Caller
         var types = new string[count];
         var values = new string[count];
         var next = 0;
-        foreach (var identity in principal.Identities)
+        for (var i = 0; i < identities.Count; i++)
         {
-            if (!identity.IsAuthenticated)
+            if (!identities[i].IsAuthenticated)
             {
                 continue;
             }
 
-            foreach (var claim in identity.Claims)
+            var claims = AsList(identities[i].Claims);
+            for (var j = 0; j < claims.Count; j++)
             {
-                types[next] = claim.Type;
-                values[next] = claim.Value;
+                types[next] = claims[j].Type;
+                values[next] = claims[j].Value;
                 next++;
             }
         }
@@ -121,4 +144,35 @@ internal sealed class Caller
 
         return new ReadOnlySpan<string>(_values, low, end - low);
     }
+
+    /// <summary>
+    /// The values of every claim whose type equals <paramref name="claimType"/> ignoring letter case, in claim order:
+    /// null when none, the value when one, an array when several (the audit's form of a claim).
+    /// </summary>
+    public object? GetValuesIgnoringCase(string claimType)
+    {
+        string? first = null;
+        List<string>? more = null;
+        for (var i = 0; i < _types.Length; i++)
+        {
+            if (string.Equals(_types[i], claimType, StringComparison.OrdinalIgnoreCase))
+            {
+                if (first is null)
+                {
+                    first = _values[i];
+                }
+                else
+                {
+                    (more ??= [first]).Add(_values[i]);
+                }
+            }
+        }
+
+        return more is not null ? more.ToArray() : first;
+    }
+
+    private static IList<T> AsList<T>(IEnumerable<T> items) => items as IList<T> ?? [.. items];
+
+    /// <summary>The caller of a request and the principal it was taken from.</summary>
+    private sealed record Snapshot(ClaimsPrincipal Principal, Caller Caller);
 }
