@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Reflection;
 
 namespace Gateway.Audit;
 
@@ -13,8 +12,7 @@ internal sealed class GatewayTelemetry : IDisposable
     /// <summary>The name of every audit span.</summary>
     public const string DownloadActivityName = "gateway.download";
 
-    private static readonly string? Version = typeof(GatewayTelemetry).Assembly
-        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+    private static readonly string Version = Hosting.GatewayVersion.Current;
 
     public GatewayTelemetry()
     {
