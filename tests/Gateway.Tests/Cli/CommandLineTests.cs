@@ -164,11 +164,16 @@ public sealed class CommandLineTests(GatewayFixture fixture)
     [Fact]
     public void Healthcheck_NotLive_Exits1()
     {
-        // The backend stand-in answers 404 for /health/live: a server that answers but is not the gateway, or not live.
-        var (exit, _, error) = Run("healthcheck", "--url", fixture.Backend.Url!);
+        // A server that answers, but not 200: the gateway while it stops, or something else on its port.
+        using var server = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/health/live").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(503));
+
+        var (exit, output, error) = Run("healthcheck", "--url", server.Url!);
 
         Assert.Equal(1, exit);
-        Assert.Contains("answered 404", error, StringComparison.Ordinal);
+        Assert.Empty(output);
+        Assert.Equal($"unhealthy: {server.Url}/health/live answered 503.", error.Trim());
     }
 
     [Theory]
