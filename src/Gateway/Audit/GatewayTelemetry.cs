@@ -86,4 +86,7 @@ internal static class AuditDecisions
     public const string Allow = "allow";
     public const string Deny = "deny";
     public const string Error = "error";
+
+    /// <summary>The rule id of a decision no rule made (401, 405, 429, a route policy, a bad key), and an absent subject.</summary>
+    public const string None = "none";
 }
