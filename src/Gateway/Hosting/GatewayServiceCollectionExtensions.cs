@@ -46,6 +46,7 @@ internal static class GatewayServiceCollectionExtensions
     {
         // Every validator runs now, so bad configuration stops start-up with all its errors at once.
         StartupValidation.ThrowIfInvalid(app.Services);
+        StartupLog.Starting(app.Logger, GatewayVersion.Current, app.Environment.EnvironmentName, app.Configuration[GatewayConfigurationSources.ResolvedDirectoryKey]);
         app.Services.GetRequiredService<RuleSetProvider>(); // the rules in force from the first request on
         app.Services.GetRequiredService<LastGoodConfigurationFiles>().UseLogger(app.Services.GetRequiredService<ILogger<LastGoodConfigurationFiles>>());
 

@@ -184,6 +184,20 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task Start_Good_FirstLineSaysVersionEnvironmentAndConfigurationFolder()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string?>());
+
+        var lines = gateway.Output.Split(Environment.NewLine);
+        Assert.Equal("info: Gateway[1000]", lines[0]);
+        Assert.Equal(
+            $"      Object-storage download gateway {Gateway.Hosting.GatewayVersion.Current} is starting in the {GatewayHost.TestEnvironment} environment, " +
+            $"with the configuration in {Path.Combine(AppContext.BaseDirectory, "config")}.",
+            lines[1]);
+        Assert.Contains($"Now listening on: {gateway.Address.GetLeftPart(UriPartial.Authority)}", gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_GoodConfiguration_CliHelpAndVersionExit0WithoutStartingTheServer()
     {
         var help = await GatewayProcess.RunToExitAsync(["--help"]);
