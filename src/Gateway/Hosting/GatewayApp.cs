@@ -29,6 +29,7 @@ internal static class GatewayApp
         builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
         configure?.Invoke(builder);
         builder.AddGateway();
+        ListenAddresses.ThrowIfInUse(builder.Configuration);
         return builder.Build().MapGateway();
     }
 }

@@ -122,6 +122,9 @@ public sealed class StartupFailureTests
 
         Assert.Equal(1, exit);
         AssertNoStackTrace(output + error);
+
+        // Said first: nothing is logged before it.
+        Assert.Empty(output);
         Assert.Equal(
             $"The gateway cannot start: {address} is already in use by another process.{Environment.NewLine}" +
             $"Stop that process, or listen on another address with --urls, for example: --urls http://127.0.0.1:{(port + 1).ToString(CultureInfo.InvariantCulture)}{Environment.NewLine}",
