@@ -18,4 +18,6 @@ EXPOSE 8080
 VOLUME ["/app/config"]
 # The aspnet image's built-in non-root user.
 USER $APP_UID
+# The runtime image has no curl: the gateway asks its own /health/live (on ASPNETCORE_URLS) and exits 0 or 1.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 CMD ["dotnet", "Gateway.dll", "healthcheck", "--timeout", "3"]
 ENTRYPOINT ["dotnet", "Gateway.dll"]

@@ -15,8 +15,19 @@ command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 [ -x /usr/sbin/nginx ] || apt_packages+=(nginx)
 [ -x /usr/bin/wrk ] || apt_packages+=(wrk)
 if ((${#apt_packages[@]})); then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
+  # apt-get needs root: run it through sudo when this is not root.
+  as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "test.sh needs these packages, and installing them needs root: ${apt_packages[*]}" >&2
+      echo "Run test.sh as root, install sudo, or install them yourself (apt-get install ${apt_packages[*]})." >&2
+      exit 1
+    fi
+    as_root=(sudo)
+    echo "Installing ${apt_packages[*]} with sudo apt-get." >&2
+  fi
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
 fi
 
 # The Kubernetes manifest tests render deploy/kubernetes with `kubectl kustomize` (kustomize 5, kubectl 1.27 or later).

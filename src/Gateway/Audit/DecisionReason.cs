@@ -84,6 +84,19 @@ internal static class DecisionReasons
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 
+    /// <summary>
+    /// True when a rule made or stood behind the decision: the rules' own answers, and the failures after a rule
+    /// allowed (signing, the existence check, the keys). A 401, 405, 429, a route policy or a bad key is decided before
+    /// any rule, so its record names no rule.
+    /// </summary>
+    public static bool IsRuled(this DecisionReason reason, bool rulesAsked) => reason switch
+    {
+        DecisionReason.RuleAllow or DecisionReason.RuleDeny or DecisionReason.DefaultDeny or DecisionReason.EvaluationError => true,
+        DecisionReason.ObjectMissing or DecisionReason.StoreUnreachable or DecisionReason.CredentialsUnavailable
+            or DecisionReason.CredentialsExpired or DecisionReason.UnsignableKey or DecisionReason.InvalidOptions => rulesAsked,
+        _ => false,
+    };
+
     /// <summary>The audit outcome: <c>allow</c>, <c>deny</c>, or <c>error</c> when the gateway, not the caller, failed.</summary>
     public static string Outcome(this DecisionReason reason) => reason switch
     {

@@ -30,6 +30,8 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         var reason = decision.Reason;
         var outcome = reason.Outcome();
         var rulesVersion = decision.RulesVersion ?? rules.Current.Version;
+        var ruled = reason.IsRuled(decision.RulesVersion is not null);
+        var ruleId = ruled ? decision.RuleId : AuditDecisions.None;
         var request = context.Request;
         var caller = Rules.Caller.Of(context);
         var subject = caller.Subject;
@@ -37,7 +39,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         var userAgent = UserAgent(request);
         var expiresAt = decision.ExpiresAt?.ToString("O", CultureInfo.InvariantCulture);
 
-        using (var activity = StartSpan(context, decision, caller, outcome, rulesVersion, clientAddress, userAgent, expiresAt))
+        using (var activity = StartSpan(context, decision, caller, outcome, ruleId, rulesVersion, clientAddress, userAgent, expiresAt))
         {
             if (activity is not null && outcome == AuditDecisions.Error)
             {
@@ -48,9 +50,27 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
             telemetry.Decisions.Add(1, new(AuditTags.RouteId, route.RouteId), new(AuditTags.Decision, outcome));
             if (logger.IsEnabled(LogLevel.Information))
             {
-                Log.Decision(
-                    logger, outcome, reason.Name(), decision.RuleId, rulesVersion, route.RouteId, route.StoreName, subject,
-                    decision.Bucket, decision.ObjectKey, expiresAt, decision.CredentialKind, clientAddress, userAgent, request.Path.Value);
+                // One wording per kind of record, so that no field reads "(null)": what was signed, what a rule
+                // refused, or what stopped the request before any rule decided.
+                var who = subject ?? AuditDecisions.None;
+                var from = clientAddress ?? AuditDecisions.None;
+                var agent = userAgent ?? AuditDecisions.None;
+                if (decision.ObjectKey is not null)
+                {
+                    Log.Signed(
+                        logger, outcome, reason.Name(), ruleId, rulesVersion, route.RouteId, request.Path.Value, route.StoreName,
+                        decision.Bucket, decision.ObjectKey, expiresAt, decision.CredentialKind, who, from, agent);
+                }
+                else if (ruled)
+                {
+                    Log.Ruled(logger, outcome, reason.Name(), ruleId, rulesVersion, route.RouteId, request.Path.Value, route.StoreName, who, from, agent);
+                }
+                else
+                {
+                    var (status, title, _) = reason.Refusal();
+                    Log.Refused(
+                        logger, outcome, reason.Name(), status, title, ruleId, rulesVersion, route.RouteId, request.Path.Value, route.StoreName, who, from, agent);
+                }
             }
         }
     }
@@ -60,7 +80,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
     /// each take the span's lock. Null values are left out. Null when no one listens to the source.
     /// </summary>
     private Activity? StartSpan(
-        HttpContext context, DownloadDecision decision, Rules.Caller caller, string outcome, string rulesVersion, string? clientAddress, string? userAgent, string? expiresAt)
+        HttpContext context, DownloadDecision decision, Rules.Caller caller, string outcome, string ruleId, string rulesVersion, string? clientAddress, string? userAgent, string? expiresAt)
     {
         var source = telemetry.ActivitySource;
         if (!source.HasListeners())
@@ -94,7 +114,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
 
         Add(tags, AuditTags.Decision, outcome);
         Add(tags, AuditTags.Reason, decision.Reason.Name());
-        Add(tags, AuditTags.RuleId, decision.RuleId);
+        Add(tags, AuditTags.RuleId, ruleId);
         Add(tags, AuditTags.RulesVersion, rulesVersion);
         try
         {
@@ -121,29 +141,68 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         return userAgent.Length == 0 ? null : userAgent.Length > MaxUserAgentLength ? userAgent[..MaxUserAgentLength] : userAgent;
     }
 
+    // The three wordings are one kind of record, so they share the audit's event id on purpose.
+#pragma warning disable LOGGEN002
     private static partial class Log
     {
         [LoggerMessage(
             EventId = LogEvents.AuditDecision,
             Level = LogLevel.Information,
             Message = "Download {Decision} ({Reason}) by rule {RuleId}@{RulesVersion} on route {RouteId} for {UrlPath}: store {Store}, bucket {Bucket}, key {ObjectKey}, URL expires {UrlExpiresAt} ({CredentialKind} keys); subject {Subject} from {ClientAddress} ({UserAgent}).")]
-        public static partial void Decision(
+        public static partial void Signed(
             ILogger logger,
             string decision,
             string reason,
             string ruleId,
             string rulesVersion,
             string routeId,
+            string? urlPath,
             string store,
-            string? subject,
             string? bucket,
-            string? objectKey,
+            string objectKey,
             string? urlExpiresAt,
             string? credentialKind,
-            string? clientAddress,
-            string? userAgent,
-            string? urlPath);
+            string subject,
+            string clientAddress,
+            string userAgent);
+
+        [LoggerMessage(
+            EventId = LogEvents.AuditDecision,
+            Level = LogLevel.Information,
+            Message = "Download {Decision} ({Reason}) by rule {RuleId}@{RulesVersion} on route {RouteId} for {UrlPath}: store {Store}, nothing signed; subject {Subject} from {ClientAddress} ({UserAgent}).")]
+        public static partial void Ruled(
+            ILogger logger,
+            string decision,
+            string reason,
+            string ruleId,
+            string rulesVersion,
+            string routeId,
+            string? urlPath,
+            string store,
+            string subject,
+            string clientAddress,
+            string userAgent);
+
+        [LoggerMessage(
+            EventId = LogEvents.AuditDecision,
+            Level = LogLevel.Information,
+            Message = "Download {Decision} ({Reason}): {Status} {Title}, before any rule decided (rule {RuleId}, rules {RulesVersion}) on route {RouteId} for {UrlPath}: store {Store}, nothing signed; subject {Subject} from {ClientAddress} ({UserAgent}).")]
+        public static partial void Refused(
+            ILogger logger,
+            string decision,
+            string reason,
+            int status,
+            string title,
+            string ruleId,
+            string rulesVersion,
+            string routeId,
+            string? urlPath,
+            string store,
+            string subject,
+            string clientAddress,
+            string userAgent);
     }
+#pragma warning restore LOGGEN002
 }
 
 /// <summary>

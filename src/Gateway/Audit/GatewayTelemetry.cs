@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Reflection;
 
 namespace Gateway.Audit;
 
@@ -13,8 +12,7 @@ internal sealed class GatewayTelemetry : IDisposable
     /// <summary>The name of every audit span.</summary>
     public const string DownloadActivityName = "gateway.download";
 
-    private static readonly string? Version = typeof(GatewayTelemetry).Assembly
-        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+    private static readonly string Version = Hosting.GatewayVersion.Current;
 
     public GatewayTelemetry()
     {
@@ -88,4 +86,7 @@ internal static class AuditDecisions
     public const string Allow = "allow";
     public const string Deny = "deny";
     public const string Error = "error";
+
+    /// <summary>The rule id of a decision no rule made (401, 405, 429, a route policy, a bad key), and an absent subject.</summary>
+    public const string None = "none";
 }

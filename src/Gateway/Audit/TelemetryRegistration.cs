@@ -41,7 +41,7 @@ internal static class TelemetryRegistration
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
                 configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : ServiceName,
-                serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString(),
+                serviceVersion: Hosting.GatewayVersion.Current,
                 autoGenerateServiceInstanceId: true))
             .WithTracing(tracing =>
             {

@@ -63,7 +63,7 @@ internal sealed class BrowserSignInOptionsValidator : IValidateOptions<BrowserSi
     public ValidateOptionsResult Validate(string? name, BrowserSignInOptions options)
     {
         var builder = new ValidateOptionsResultBuilder();
-        builder.AddResult(new BrowserSignInOptionsAnnotationsValidator().Validate(name, options));
+        builder.AddResult(new BrowserSignInOptionsAnnotationsValidator().Validate(BrowserSignInOptions.SectionName, options));
         if (options.Authority is null)
         {
             return builder.Build();

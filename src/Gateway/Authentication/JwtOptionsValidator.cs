@@ -16,7 +16,7 @@ internal sealed class JwtOptionsValidator(IHostEnvironment environment) : IValid
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
         var builder = new ValidateOptionsResultBuilder();
-        builder.AddResult(new JwtOptionsAnnotationsValidator().Validate(name, options));
+        builder.AddResult(new JwtOptionsAnnotationsValidator().Validate(JwtOptions.SectionName, options));
 
         if (options.Authority is null && options.SigningKeys.Count == 0)
         {

@@ -4,12 +4,15 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Authentication;
 
 /// <summary>
-/// <c>/signout</c>: ends the browser session here and at the identity provider, then returns to a local page. Mapped
-/// only when browser sign-in is on.
+/// <c>/signout</c>: ends the browser session here and at the identity provider, then returns to a local page, by default
+/// <c>/signed-out</c>, which tells the person they are signed out. Mapped only when browser sign-in is on.
 /// </summary>
 internal static class SignOutEndpoint
 {
     public const string Path = "/signout";
+
+    /// <summary>Where sign-out lands without a return URL.</summary>
+    public const string SignedOutPath = "/signed-out";
 
     public static void MapSignOut(this WebApplication app)
     {
@@ -20,11 +23,16 @@ internal static class SignOutEndpoint
         }
 
         app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Post], SignOutAsync).AllowAnonymous();
+        app.MapGet(SignedOutPath, context => Diagnostics.StatusPages.WriteNoticeAsync(
+            context,
+            "Signed out",
+            "You are signed out of the download gateway and of your sign-in provider.",
+            "Open a download link to sign in again, or close this window.")).AllowAnonymous();
     }
 
     private static async Task SignOutAsync(HttpContext context, string? returnUrl)
     {
-        var target = LocalUrl.OrRoot(returnUrl);
+        var target = LocalUrl.IsLocal(returnUrl) ? returnUrl! : SignedOutPath;
         var session = await context.AuthenticateAsync(GatewaySchemes.Cookie);
         await context.SignOutAsync(GatewaySchemes.Cookie);
         if (session.Succeeded)
@@ -39,7 +47,7 @@ internal static class SignOutEndpoint
 
 /// <summary>
 /// Return URLs are local only: a path on this gateway, never another host. They become a Location header, so they
-/// are printable ASCII too; anything else (a control character, or non-ASCII text Kestrel refuses in a header) goes to the root.
+/// are printable ASCII too; anything else (a control character, or non-ASCII text Kestrel refuses in a header) is not followed.
 /// </summary>
 internal static class LocalUrl
 {
@@ -48,6 +56,4 @@ internal static class LocalUrl
         && url[0] == '/'
         && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
         && url.All(c => c is >= ' ' and <= '~');
-
-    public static string OrRoot(string? url) => IsLocal(url) ? url! : "/";
 }

@@ -71,7 +71,8 @@ internal sealed partial class RuleSetProvider : IDisposable
             }
             catch (RulesValidationException ex)
             {
-                Log.RulesRejected(_logger, Current.Version, string.Join(" ", ex.Errors));
+                // Worded as at start-up.
+                Log.RulesRejected(_logger, Current.Version, string.Join("; ", Problems(ex)));
             }
         }
     }
@@ -101,7 +102,7 @@ internal sealed partial class RuleSetProvider : IDisposable
         }
         catch (RulesValidationException ex)
         {
-            problems = [.. ex.Errors.Select(error => $"Rules file: {error}")];
+            problems = Problems(ex);
             return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -110,6 +111,8 @@ internal sealed partial class RuleSetProvider : IDisposable
             return null;
         }
     }
+
+    private static string[] Problems(RulesValidationException ex) => [.. ex.Errors.Select(error => $"Rules file: {error}")];
 
     private static RuleSet LoadAtStartup(string path) =>
         TryLoad(path, out var problems) ?? throw new OptionsValidationException(RulesOptions.FileSetting, typeof(RulesOptions), problems);

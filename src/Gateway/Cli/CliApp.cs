@@ -1,5 +1,4 @@
 using Gateway.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Cli;
 
@@ -16,14 +15,9 @@ internal static class CliApp
         {
             return GatewayApp.Create(["--environment", environmentName], builder => builder.Logging.ClearProviders());
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (StartupFailure.Describe(ex) is { } failure)
         {
-            error.WriteLine("The configuration is invalid:");
-            foreach (var failure in ex.Failures)
-            {
-                error.WriteLine($"  {failure}");
-            }
-
+            error.Write(failure);
             return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)

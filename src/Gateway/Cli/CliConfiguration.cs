@@ -19,7 +19,9 @@ internal static class CliConfiguration
 
     public static ConfigurationManager Load(string environmentName)
     {
+        // As the server: the files, then user secrets (Development only), then environment variables.
         var configuration = new ConfigurationManager();
+        configuration.AddUserSecretsInDevelopment(environmentName);
         configuration.AddEnvironmentVariables();
         configuration.AddGatewayFiles(environmentName);
         return configuration;

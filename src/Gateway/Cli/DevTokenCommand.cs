@@ -15,7 +15,16 @@ internal static class DevTokenCommand
     /// <summary>The command-line verb.</summary>
     public const string Verb = "token";
 
-    private const string Usage = "usage: token --sub SUBJECT [--claim NAME=VALUE]... [--lifetime HH:MM:SS]";
+    /// <summary>The verb as help shows it.</summary>
+    public static readonly CliCommand Command = new(
+        Verb,
+        "mint a development token for a subject and its claims",
+        "Prints a JWT signed with the first HMAC key of Authentication:Jwt:SigningKeys, for the configured issuer and\n" +
+        "audience, valid for --lifetime (one hour by default). Repeat --claim for a multi-valued claim. The demo key is\n" +
+        "in config/gateway.Development.json, so this works in Development only, as `dotnet run` runs. Exit code 0, or 2.",
+        "--sub SUBJECT [--claim NAME=VALUE]... [--lifetime HH:MM:SS]",
+        $"{CommandLine.Program} --environment Development token --sub alice --claim tenant=acme --claim scope=storage:read",
+        (args, output, error, environmentName) => Run(args, output, error, environmentName));
 
     /// <summary>
     /// Prints the token and returns 0, or prints why not and returns 2. The configuration is that of
@@ -49,14 +58,14 @@ internal static class DevTokenCommand
                     i++;
                     break;
                 default:
-                    error.WriteLine(Usage);
+                    Command.WriteUsage(error);
                     return 2;
             }
         }
 
         if (subject is null)
         {
-            error.WriteLine(Usage);
+            Command.WriteUsage(error);
             return 2;
         }
 

@@ -13,7 +13,17 @@ internal static class ExplainCommand
     /// <summary>The command-line verb.</summary>
     public const string Verb = "explain";
 
-    private const string Usage = "usage: explain METHOD PATH [--claim NAME=VALUE]... [--anonymous] [--host HOST]";
+    /// <summary>The verb as help shows it.</summary>
+    public static readonly CliCommand Command = new(
+        Verb,
+        "say whether the rules allow a request, and which rule decides",
+        "Runs METHOD PATH through the server's own routing, route policy and rules, for a caller with the given claims\n" +
+        "(or --anonymous), without starting the server or asking a store. Prints the decision, the reason, the deciding\n" +
+        "rule, the rules version, the route and the object key. Exit code 0 when allowed, 1 when denied, 2 on bad\n" +
+        "arguments or configuration.",
+        "METHOD PATH [--claim NAME=VALUE]... [--anonymous] [--host HOST]",
+        $"{CommandLine.Program} --environment Development explain GET /files/globex/secret.pdf --claim tenant=acme --claim scope=storage:read",
+        (args, output, error, environmentName) => Run(args, output, error, environmentName));
 
     /// <summary>
     /// Returns 0 when allowed, 1 when denied, 2 on bad arguments or configuration.
@@ -23,7 +33,7 @@ internal static class ExplainCommand
     {
         if (args is not [var method, var path, .. var rest])
         {
-            error.WriteLine(Usage);
+            Command.WriteUsage(error);
             return 2;
         }
 
@@ -47,7 +57,7 @@ internal static class ExplainCommand
             }
             else
             {
-                error.WriteLine(Usage);
+                Command.WriteUsage(error);
                 return 2;
             }
         }

@@ -1,8 +1,9 @@
 namespace Gateway.Configuration;
 
 /// <summary>
-/// Loads the configuration folder's <c>*.json</c> files, below environment variables, user secrets and the command
-/// line, so that secrets and deployment overrides always win over the files. A file named <c>NAME.ENVIRONMENT.json</c>
+/// Loads the configuration folder's <c>*.json</c> files, below user secrets (in Development only; the web host adds
+/// them for the server), environment variables and the command line, so that secrets and deployment overrides always
+/// win over the files. A file named <c>NAME.ENVIRONMENT.json</c>
 /// (such as <c>gateway.Development.json</c>) loads only in that environment, after every base file.
 /// </summary>
 internal static class GatewayConfigurationSources
@@ -51,6 +52,15 @@ internal static class GatewayConfigurationSources
         return folder;
     }
 
+    /// <summary>
+    /// Adds the user secrets of <c>dotnet user-secrets</c> (the project's <c>UserSecretsId</c>) in Development only, as
+    /// the web host does for the server; the verbs call this so they read what the server reads.
+    /// </summary>
+    public static IConfigurationBuilder AddUserSecretsInDevelopment(this IConfigurationBuilder configuration, string environmentName) =>
+        string.Equals(environmentName, Environments.Development, StringComparison.OrdinalIgnoreCase)
+            ? configuration.AddUserSecrets(typeof(GatewayConfigurationSources).Assembly, optional: true, reloadOnChange: false)
+            : configuration;
+
     /// <summary>The names of the folder's files that belong to an environment other than <paramref name="environmentName"/>.</summary>
     internal static string[] FilesOfOtherEnvironments(string directory, string environmentName) =>
     [
@@ -78,7 +88,7 @@ internal static class GatewayConfigurationSources
             : new[] { Path.GetFullPath(DefaultDirectory), Path.Combine(AppContext.BaseDirectory, DefaultDirectory) };
 
         return candidates.FirstOrDefault(Directory.Exists)
-            ?? throw new InvalidOperationException(
+            ?? throw new DirectoryNotFoundException(
                 $"The configuration folder was not found. Set {DirectoryVariable} or run from the folder that holds '{DefaultDirectory}/'.");
     }
 }

@@ -26,14 +26,19 @@ internal sealed partial class LastGoodConfigurationFiles(string directory) : IFi
         var file = _files.GetFileInfo(subpath);
         if (!_lastGood.TryGetValue(subpath, out var lastGood))
         {
-            // First load: a bad file reaches the JSON provider as it is, which stops start-up naming the file.
-            if (file.Exists && TryRead(file, out var first, out _))
+            // First load: a bad file stops start-up, described as a reload would describe it.
+            if (!file.Exists)
             {
-                _lastGood[subpath] = first;
-                return new ContentFileInfo(file, first);
+                return file;
             }
 
-            return file;
+            if (!TryRead(file, out var first, out var firstProblem))
+            {
+                throw new ConfigurationFileException(Path.Combine(directory, subpath), firstProblem);
+            }
+
+            _lastGood[subpath] = first;
+            return new ContentFileInfo(file, first);
         }
 
         if (!file.Exists)
@@ -81,9 +86,7 @@ internal sealed partial class LastGoodConfigurationFiles(string directory) : IFi
     // The configuration parser's messages name settings (a duplicate key, a top level that is not an object), never values.
     private static string Describe(Exception ex) => (ex.InnerException ?? ex) switch
     {
-        System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } position } =>
-            $"not valid JSON at line {line + 1}, byte {position + 1}",
-        System.Text.Json.JsonException => "not valid JSON",
+        System.Text.Json.JsonException json => ConfigurationProblems.DescribeJson(json),
         FormatException format => format.Message,
         var other => other.GetType().Name,
     };

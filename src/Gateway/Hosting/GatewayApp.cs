@@ -6,6 +6,8 @@ internal static class GatewayApp
     /// <summary>Kestrel's switch that refuses a bare LF as a line end in HTTP/1.x request lines and headers.</summary>
     public const string StrictLineEndsSwitch = "Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators";
 
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     /// <summary>
     /// Builds the configured application. <paramref name="configure"/> runs before the gateway's own registrations,
     /// so a test's configuration overrides the files and its services win over the gateway's TryAdd defaults.
@@ -21,8 +23,13 @@ internal static class GatewayApp
         }
 
         var builder = WebApplication.CreateBuilder(args);
+
+        // The host logs a failed start (such as an address in use) with its stack trace at Error; the entry point says
+        // it once, plainly (StartupFailure). A background service's failure still shows: the host logs it at Critical.
+        builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
         configure?.Invoke(builder);
         builder.AddGateway();
+        ListenAddresses.ThrowIfInUse(builder.Configuration);
         return builder.Build().MapGateway();
     }
 }

@@ -39,13 +39,14 @@ internal static class GatewayServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Builds the pipeline: routing, the download's audit record, the method check, authentication, rate limits,
-    /// authorization, then YARP with the redirect step. Batch items and explain run through the same pipeline.
+    /// Builds the pipeline: routing, the download's audit record, the method check, authentication, a 404 for a path
+    /// no endpoint serves, rate limits, authorization, then YARP with the redirect step. Batch items and explain run through the same pipeline.
     /// </summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
         // Every validator runs now, so bad configuration stops start-up with all its errors at once.
         StartupValidation.ThrowIfInvalid(app.Services);
+        StartupLog.Starting(app.Logger, GatewayVersion.Current, app.Environment.EnvironmentName, app.Configuration[GatewayConfigurationSources.ResolvedDirectoryKey]);
         app.Services.GetRequiredService<RuleSetProvider>(); // the rules in force from the first request on
         app.Services.GetRequiredService<LastGoodConfigurationFiles>().UseLogger(app.Services.GetRequiredService<ILogger<LastGoodConfigurationFiles>>());
 
@@ -67,6 +68,7 @@ internal static class GatewayServiceCollectionExtensions
         app.UseMiddleware<DownloadAuditMiddleware>();
         app.UseMiddleware<DownloadMethodMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<UnmatchedPathMiddleware>();
 
         // After authentication, so limits count per subject; before authorization, so denied floods are limited too.
         app.UseRateLimiter();

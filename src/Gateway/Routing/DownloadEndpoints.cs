@@ -23,7 +23,9 @@ internal sealed class DownloadRouteConfigFilter(DownloadRouteContext context, St
 
         if (errors.Count > 0)
         {
-            throw new InvalidOperationException($"Route '{route.RouteId}': {string.Join(" ", errors)}");
+            // Worded as at start-up: each problem with its setting's path (the value is in the file being loaded).
+            var problems = Configuration.ConfigurationProblems.Describe(errors.Select(error => $"Property ReverseProxy:Routes:{route.RouteId}: {error}"), configuration: null);
+            throw new InvalidOperationException($"Route '{route.RouteId}' was rejected: {string.Join("; ", problems)}");
         }
 
         if (download is not null)

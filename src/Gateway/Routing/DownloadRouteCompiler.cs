@@ -30,7 +30,8 @@ internal static class DownloadRouteCompiler
 
         if (!context.Stores.Contains(storeName))
         {
-            errors.Add($"Metadata '{DownloadMetadata.Store}' names a store that is not configured under Gateway:Stores.");
+            var known = context.Stores.Count == 0 ? "none is configured" : "the stores are " + string.Join(", ", context.Stores.Order(StringComparer.Ordinal));
+            errors.Add($"Metadata '{DownloadMetadata.Store}' names the store '{storeName}', which is not configured under Gateway:Stores ({known}).");
         }
 
         if (string.IsNullOrEmpty(route.ClusterId))

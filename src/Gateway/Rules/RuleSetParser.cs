@@ -52,7 +52,7 @@ internal static class RuleSetParser
         {
             // The parser's own message can quote the offending text, so only the position is kept.
             throw new RulesValidationException(
-                [$"The rules file is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1} of that line)."]);
+                [$"The rules file is {Configuration.ConfigurationProblems.DescribeJson(ex)}."]);
         }
 
         if (errors.Count > 0)

@@ -87,7 +87,7 @@ internal sealed class StoresOptionsValidator(IConfiguration configuration, IHost
             var hasFile = !string.IsNullOrEmpty(credentials.SecretKeyFile);
             if (hasSecret == hasFile)
             {
-                builder.AddError("needs exactly one of SecretKey (environment variable or user secrets) and SecretKeyFile", path);
+                builder.AddError("needs exactly one of SecretKey (from an environment variable, or from user secrets in Development) and SecretKeyFile", path);
             }
             else if (hasFile && !File.Exists(credentials.SecretKeyFile))
             {

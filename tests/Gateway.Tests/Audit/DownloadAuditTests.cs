@@ -41,10 +41,10 @@ public sealed class DownloadAuditTests(GatewayFixture fixture) : IDisposable
     }
 
     [Theory]
-    [InlineData("/files/acme/audit/anonymous.txt", null, "unauthenticated", "default-deny")]
+    [InlineData("/files/acme/audit/anonymous.txt", null, "unauthenticated", "none")]
     [InlineData("/files/acme/audit/other-tenant.txt", "globex", "default-deny", "default-deny")]
     [InlineData("/files/acme/audit/drafts/plan.txt", "acme", "rule-deny", "no-drafts")]
-    [InlineData("/files/acme/audit/a%5Cb", "acme", "invalid-key", "default-deny")]
+    [InlineData("/files/acme/audit/a%5Cb", "acme", "invalid-key", "none")]
     public async Task Deny_EmitsSpanWithReasonAndDecidingRule(string path, string? tenant, string reason, string ruleId)
     {
         using var client = fixture.Gateway.CreateClient(tenant is null ? null : TestTokens.For("bob", tenant));

@@ -199,6 +199,10 @@ public sealed class OtlpProtobufTests(GatewayFixture fixture)
     {
         var attributes = OtlpCapture.Attributes(resource);
         AssertString(ServiceName, attributes, "service.name");
+
+        // The product's version from Directory.Build.props, as --version shows it.
+        AssertString(Gateway.Hosting.GatewayVersion.Current, attributes, "service.version");
+        Assert.Matches(@"^\d+\.\d+\.\d+", Gateway.Hosting.GatewayVersion.Current);
         Assert.False(string.IsNullOrWhiteSpace(String(attributes, "service.instance.id")));
     }
 }

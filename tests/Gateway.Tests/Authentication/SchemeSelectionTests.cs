@@ -89,14 +89,32 @@ public sealed class SchemeSelectionTests(GatewayFixture fixture) : IAsyncLifetim
     [InlineData("/\\evil.example")]
     [InlineData("https://evil.example/")]
     [InlineData("javascript:alert(1)")]
-    public async Task SignOut_HostileReturnUrl_RedirectsToRootOnly(string returnUrl)
+    public async Task SignOut_HostileReturnUrl_RedirectsToTheSignedOutPageOnly(string returnUrl)
     {
         using var client = Gateway.CreateClient();
 
         using var response = await client.GetAsync("/signout?returnUrl=" + Uri.EscapeDataString(returnUrl));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        Assert.Equal("/signed-out", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task SignOut_WithoutReturnUrl_LandsOnAPageThatSaysSignedOut()
+    {
+        using var client = Gateway.CreateClient();
+        using var signOut = await client.GetAsync("/signout");
+        using var request = new HttpRequestMessage(HttpMethod.Get, signOut.Headers.Location!.OriginalString);
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var page = await client.SendAsync(request);
+
+        Assert.Equal("/signed-out", signOut.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Signed out</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("You are signed out", html, StringComparison.Ordinal);
     }
 
     [Fact]

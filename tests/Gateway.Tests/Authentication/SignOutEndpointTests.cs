@@ -22,9 +22,10 @@ public sealed class SignOutEndpointTests(GatewayFixture fixture) : IAsyncLifetim
     [InlineData("GET", "/signout", true, HttpStatusCode.NotFound)]
     [InlineData("POST", "/signout", true, HttpStatusCode.NotFound)]
     [InlineData("GET", "/signout?returnUrl=/files/acme/a.txt", true, HttpStatusCode.NotFound)]
-    // Without a token, like any path the gateway does not serve: deny by default asks the caller to sign in.
-    [InlineData("GET", "/signout", false, HttpStatusCode.Unauthorized)]
-    [InlineData("POST", "/signout", false, HttpStatusCode.Unauthorized)]
+    // Without a token too, like any path the gateway does not serve: there is nothing to sign in for.
+    [InlineData("GET", "/signout", false, HttpStatusCode.NotFound)]
+    [InlineData("POST", "/signout", false, HttpStatusCode.NotFound)]
+    [InlineData("GET", "/signed-out", false, HttpStatusCode.NotFound)]
     public async Task SignOut_WithBrowserSignInOff_IsNotMapped(string method, string target, bool withToken, HttpStatusCode expected)
     {
         using var client = _gateway!.CreateClient(withToken ? TestTokens.For("alice", "acme") : null);

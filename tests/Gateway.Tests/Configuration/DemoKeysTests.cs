@@ -29,7 +29,7 @@ public sealed class DemoKeysTests
     [Fact]
     public async Task Start_ProductionWithTheCommittedConfiguration_HasNoDemoKeys()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>(), environment: Production));
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>(), environment: Production));
 
         Assert.Contains("Authentication:Jwt", error.Message, StringComparison.Ordinal);
         Assert.Contains("Gateway:Stores:demo-cos:Credentials", error.Message, StringComparison.Ordinal);
@@ -49,7 +49,7 @@ public sealed class DemoKeysTests
         var overrides = OwnKeys;
         overrides[setting] = demoValue;
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(overrides, environment: Production));
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => GatewayHost.StartAsync(overrides, environment: Production));
 
         Assert.Contains(setting, error.Message, StringComparison.Ordinal);
         Assert.Contains("Development", error.Message, StringComparison.Ordinal);

@@ -31,6 +31,7 @@ public sealed class StartupValidationTests
             [
                 "Gateway:Stores:demo-s3:Provider", "Gateway:Stores:demo-s3:Credentials", "Gateway:Stores:demo-cos:Endpoint", "Bucket",
                 "DefaultUrlLifetime", "ReverseProxy:Routes:tenant-files", "ReverseProxy:Routes:tenant-files-cos",
+                "names the store 'nowhere'",
             ],
             Hidden: ["ftp", "cos.example.invalid"]),
         ["a bucket name that URLs would change"] = new(
@@ -96,11 +97,22 @@ public sealed class StartupValidationTests
     {
         var invalid = s_invalid[name];
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(invalid.Settings));
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => GatewayHost.StartAsync(invalid.Settings));
 
         Assert.All(invalid.Named, setting => Assert.Contains(setting, error.Message, StringComparison.Ordinal));
         Assert.All(invalid.Hidden, value => Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal));
+
+        // The console's version gives each value, except a secret's.
+        var problems = string.Join(Environment.NewLine, Assert.IsType<Gateway.Configuration.GatewayConfigurationException>(error).Problems);
+        Assert.All(s_secretValues, secret => Assert.DoesNotContain(secret, problems, StringComparison.Ordinal));
+        Assert.All(invalid.Hidden.Except(s_secretValues).Except(s_twoSettingValues), value => Assert.Contains(value, problems, StringComparison.Ordinal));
     }
+
+    // A bucket that URLs would change is a problem of the bucket and the region together, so the store is named, not a value.
+    private static readonly string[] s_twoSettingValues = ["Upper-1250000000"];
+
+    // The values above that are secrets, or may hold one (a Redis configuration string can carry a password).
+    private static readonly string[] s_secretValues = ["hunter2-key-ring", "redis.example.invalid", "c2hvcnQ"];
 
     [Theory]
     [InlineData("Authentication:Jwt", "http://idp.example.com")]
@@ -111,7 +123,7 @@ public sealed class StartupValidationTests
     [InlineData("Authentication:Oidc", "http://localhost.example.com")]
     public async Task Start_HttpAuthorityOffLoopback_FailsNamingTheSetting(string section, string authority)
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
         {
             [$"{section}:Authority"] = authority,
             [$"{section}:RequireHttpsMetadata"] = "false",

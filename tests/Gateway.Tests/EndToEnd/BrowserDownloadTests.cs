@@ -65,6 +65,21 @@ public sealed class BrowserDownloadTests(BrowserFixture browser, BrowserSignInFi
     }
 
     [Fact]
+    public async Task SignOut_WithoutReturnUrl_LandsOnAPageThatSaysSignedOut()
+    {
+        await using var session = await browser.NewSessionAsync();
+        await SignInAndLandAsync(session, parts.Gateway, "alice");
+
+        await session.Page.GotoAsync(new Uri(parts.Gateway.Address, "/signout").ToString());
+        await session.ConfirmSignOutAsync();
+        await session.Page.WaitForURLAsync(new Uri(parts.Gateway.Address, "/signed-out").ToString());
+
+        Assert.Equal("Signed out", await session.Page.Locator("h1").TextContentAsync());
+        Assert.Contains("You are signed out", await session.Page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(await session.Context.CookiesAsync([parts.Gateway.Address.ToString()]), c => c.Name == "gateway.session");
+    }
+
+    [Fact]
     public async Task XhrWithoutCredentials_Gets401NotTheIdentityProvider()
     {
         await using var session = await browser.NewSessionAsync();

@@ -55,6 +55,77 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>
+    /// Runs the published gateway with <paramref name="args"/> (nothing added) until it exits, as a person would from a
+    /// shell, with the test binaries' configuration folder and <paramref name="overrides"/> as environment variables.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(
+        IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? overrides = null, string? configDirectory = null, string? home = null)
+    {
+        if (!File.Exists(PublishedDll))
+        {
+            throw new InvalidOperationException($"{PublishedDll} was not found: publish the gateway first (test.sh runs 'dotnet publish ... -o artifacts/publish').");
+        }
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(PublishedDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(PublishedDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["GATEWAY_CONFIG_DIR"] = configDirectory ?? Path.Combine(AppContext.BaseDirectory, "config");
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
+        start.Environment.Remove("ASPNETCORE_URLS");
+        // Never the real home: its user secrets and keys are not the test's.
+        var ownHome = home is null ? Directory.CreateTempSubdirectory("gateway-home-").FullName : null;
+        start.Environment["HOME"] = home ?? ownHome;
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        try
+        {
+            return await RunAsync(start);
+        }
+        finally
+        {
+            if (ownHome is not null)
+            {
+                Directory.Delete(ownHome, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(ProcessStartInfo start)
+    {
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The gateway did not exit within 60 seconds:{Environment.NewLine}{await output}{await error}");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+
     /// <summary>Starts the process (again) on its port and waits until it is ready.</summary>
     public async Task StartAgainAsync()
     {

@@ -143,8 +143,8 @@ public sealed class RuleSetParserTests
     [InlineData("{}", "'rules' must be a non-empty array")]
     [InlineData("""{ "rules": [] }""", "'rules' must be a non-empty array")]
     [InlineData("""{ "rules": {} }""", "'rules' must be a non-empty array")]
-    [InlineData("{ \"rules\": [ \n { \"id\": ", "The rules file is not valid JSON (line 2")]
-    [InlineData("", "The rules file is not valid JSON (line 1")]
+    [InlineData("{ \"rules\": [ \n { \"id\": ", "The rules file is not valid JSON at line 2, column ")]
+    [InlineData("", "The rules file is not valid JSON at line 1, column ")]
     public void Parse_InvalidFile_SaysWhatIsWrong(string file, string expected) =>
         Assert.StartsWith(expected, Assert.Single(Errors(file)), StringComparison.Ordinal);
 
