@@ -26,9 +26,12 @@ internal static partial class DemoResources
         where T : IResourceWithWaitSupport =>
         tools is null ? resource : resource.WaitForCompletion(tools);
 
-    /// <summary>The gateway's Development environment with the committed configuration, pointed at the demo's processes.</summary>
-    public static IResourceBuilder<ProjectResource> WithDemoConfiguration(this IResourceBuilder<ProjectResource> gateway, DemoSettings demo) =>
-        gateway
+    /// <summary>
+    /// The gateway built with this AppHost (its project reference), in its Development environment with the committed
+    /// configuration, pointed at the demo's processes.
+    /// </summary>
+    public static IResourceBuilder<ExecutableResource> AddGateway(this IDistributedApplicationBuilder builder, string name, DemoSettings demo) =>
+        builder.AddExecutable(name, "dotnet", demo.RepositoryRoot, demo.GatewayAssembly)
             .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithEnvironment("GATEWAY_CONFIG_DIR", demo.ConfigurationDirectory)
@@ -40,13 +43,12 @@ internal static partial class DemoResources
     /// One run of the gateway's <c>token</c> verb per demo user, once the gateway is up; each token is shown in its
     /// resource's console in the dashboard and repeated in the AppHost's own output.
     /// </summary>
-    public static void AddDevelopmentTokens(this IDistributedApplicationBuilder builder, DemoSettings demo, IResourceBuilder<ProjectResource> gateway)
+    public static void AddDevelopmentTokens(this IDistributedApplicationBuilder builder, DemoSettings demo, IResourceBuilder<ExecutableResource> gateway)
     {
         var tokens = new List<(string User, string Tenant, IResource Resource)>();
         foreach (var (user, tenant) in Users)
         {
-            var token = builder.AddProject<Projects.Gateway>($"token-{tenant}", launchProfileName: null)
-                .WithDemoConfiguration(demo)
+            var token = builder.AddGateway($"token-{tenant}", demo)
                 .WithArgs("token", "--sub", user, "--claim", $"tenant={tenant}", "--claim", "scope=storage:read", "--lifetime", "08:00:00")
                 .WaitFor(gateway);
             tokens.Add((user, tenant, token.Resource));

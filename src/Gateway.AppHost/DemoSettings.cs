@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.AppHost;
@@ -31,11 +32,17 @@ internal sealed record DemoSettings
 
     public string ConfigurationDirectory => Path.Combine(RepositoryRoot, "config");
 
+    /// <summary>The gateway as the project reference builds it, in this AppHost's build configuration.</summary>
+    public string GatewayAssembly => Path.Combine(RepositoryRoot, "src", "Gateway", "bin", BuildConfiguration, "net10.0", "Gateway.dll");
+
     public string GatewayUrl => Url(GatewayPort);
 
     public string StoreUrl => Url(StorePort);
 
     public string IdentityUrl => Url(IdentityPort);
+
+    private static string BuildConfiguration =>
+        typeof(DemoSettings).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     public static DemoSettings From(IDistributedApplicationBuilder builder)
     {

@@ -21,8 +21,10 @@ var identity = builder.AddExecutable("identity", "node", Path.Combine(demo.Tools
     .WithHttpHealthCheck("/.well-known/openid-configuration")
     .WaitForTools(tools);
 
-var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null)
-    .WithDemoConfiguration(demo)
+// The built gateway run directly, not through `dotnet run`, which would not pass the stop signal on: Ctrl-C then
+// left the gateway holding its port for half a minute.
+var gateway = builder.AddGateway("gateway", demo)
+    .WithOtlpExporter()
     .WithEnvironment("Urls", demo.GatewayUrl)
     .WithHttpEndpoint(port: demo.GatewayPort, isProxied: false)
     .WithHttpHealthCheck("/health/ready")
