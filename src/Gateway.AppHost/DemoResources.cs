@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.AppHost;
 
-/// <summary>The demo's resources beside the servers: the npm install they need and the development tokens.</summary>
+/// <summary>The demo's resources beside the Node.js servers: the npm install they need, the gateway and the development tokens.</summary>
 internal static partial class DemoResources
 {
     /// <summary>A user of each tenant, as in the test OpenID Provider and the rules.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.AppHost;
 
 // The whole demo as local processes (no container engine): s3rver seeded with both tenants' files, the test OpenID
@@ -7,7 +8,7 @@ var demo = DemoSettings.From(builder);
 
 var tools = builder.AddTestTools(demo);
 var store = builder.AddExecutable("store", "node", demo.ToolsDirectory,
-        "node_modules/s3rver/bin/s3rver.js", "-d", demo.StoreDirectory, "-a", DemoSettings.Host, "-p", demo.StorePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "node_modules/s3rver/bin/s3rver.js", "-d", demo.StoreDirectory, "-a", DemoSettings.Host, "-p", demo.StorePort.ToString(CultureInfo.InvariantCulture),
         "--configure-bucket", DemoFiles.Bucket, "--silent")
     .WithHttpEndpoint(port: demo.StorePort, isProxied: false)
     .WithHttpHealthCheck("/")
@@ -15,14 +16,14 @@ var store = builder.AddExecutable("store", "node", demo.ToolsDirectory,
 builder.Eventing.Subscribe<ResourceReadyEvent>(store.Resource, (_, cancellationToken) => DemoFiles.SeedAsync(demo.StoreUrl, cancellationToken));
 
 var identity = builder.AddExecutable("identity", "node", Path.Combine(demo.ToolsDirectory, "oidc"), "server.mjs")
-    .WithEnvironment("OIDC_PORT", demo.IdentityPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    .WithEnvironment("OIDC_PORT", demo.IdentityPort.ToString(CultureInfo.InvariantCulture))
     .WithEnvironment("OIDC_ALLOW_LOOPBACK_REDIRECTS", "1")
     .WithHttpEndpoint(port: demo.IdentityPort, isProxied: false)
     .WithHttpHealthCheck("/.well-known/openid-configuration")
     .WaitForTools(tools);
 
-// The built gateway run directly, not through `dotnet run`, which would not pass the stop signal on: Ctrl-C then
-// left the gateway holding its port for half a minute.
+// The built gateway, run directly: `dotnet run` would not pass the stop signal on, and the gateway would keep its
+// port for half a minute after Ctrl-C.
 var gateway = builder.AddGateway("gateway", demo)
     .WithOtlpExporter()
     .WithEnvironment("Urls", demo.GatewayUrl)

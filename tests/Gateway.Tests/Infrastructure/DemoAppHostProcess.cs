@@ -130,6 +130,8 @@ internal sealed partial class DemoAppHostProcess : IAsyncDisposable
         start.Environment["Demo__StorePort"] = Text(ports.Store);
         start.Environment["Demo__IdentityPort"] = Text(ports.Identity);
         start.Environment["Demo__StoreDirectory"] = Path.Combine(directory, "store");
+        // Data Protection keys, the orchestrator's and the dashboard's files: in the temporary folder, not the real home.
+        start.Environment["HOME"] = Directory.CreateDirectory(Path.Combine(directory, "home")).FullName;
         var runId = Guid.NewGuid().ToString("N");
         start.Environment[RunIdVariable] = runId;
 
