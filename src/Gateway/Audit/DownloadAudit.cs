@@ -47,7 +47,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
             }
 
             // Inside the span, so the log record carries its trace and span id.
-            telemetry.Decisions.Add(1, new(AuditTags.RouteId, route.RouteId), new(AuditTags.Decision, outcome));
+            telemetry.Decisions.Add(1, new(AuditTags.RouteId, route.RouteId), new(AuditTags.Decision, outcome), new(AuditTags.Reason, reason.Name()));
             if (logger.IsEnabled(LogLevel.Information))
             {
                 // One wording per kind of record, so that no field reads "(null)": what was signed, what a rule

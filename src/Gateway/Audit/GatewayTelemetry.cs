@@ -14,12 +14,19 @@ internal sealed class GatewayTelemetry : IDisposable
 
     private static readonly string Version = Hosting.GatewayVersion.Current;
 
+    // Signing takes microseconds (STS fetches happen in the background): the default buckets, made for milliseconds,
+    // would put every sample in the first one and make the p50/p99 meaningless.
+    private static readonly InstrumentAdvice<double> SigningDurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.000_005, 0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1],
+    };
+
     public GatewayTelemetry()
     {
         ActivitySource = new ActivitySource(new ActivitySourceOptions(Name) { Version = Version });
         Meter = new Meter(new MeterOptions(Name) { Version = Version });
         Decisions = Meter.CreateCounter<long>("gateway.download.decisions", "{decision}", "Download decisions by route and outcome.");
-        SigningDuration = Meter.CreateHistogram<double>("gateway.signing.duration", "s", "Time to sign one URL.");
+        SigningDuration = Meter.CreateHistogram("gateway.signing.duration", "s", "Time to sign one URL.", tags: null, advice: SigningDurationBuckets);
         CredentialRefreshes = Meter.CreateCounter<long>("gateway.credentials.refreshes", "{refresh}", "Temporary-key fetches by store and outcome (success or failure).");
         ExportFailures = Meter.CreateCounter<long>("gateway.telemetry.export.failures", "{span}", "Audit spans whose export to the collector failed.");
         Dropped = Meter.CreateCounter<long>("gateway.telemetry.dropped", "{span}", "Audit spans dropped because the export queue was full.");

@@ -18,6 +18,7 @@ internal static class TelemetryRegistration
 
     private const string RateLimitingMeter = "Microsoft.AspNetCore.RateLimiting";
     private const string KestrelMeter = "Microsoft.AspNetCore.Server.Kestrel";
+    private const string HostingMeter = "Microsoft.AspNetCore.Hosting";
     private static readonly TimeSpan DefaultScheduleDelay = TimeSpan.FromSeconds(1);
 
     public static void AddGatewayTelemetry(this WebApplicationBuilder builder)
@@ -62,8 +63,9 @@ internal static class TelemetryRegistration
             })
             .WithMetrics(metrics =>
             {
-                // Besides the gateway's own: rate-limit decisions per policy, and connections Kestrel refused or cut off.
-                metrics.AddMeter(GatewayTelemetry.Name, RateLimitingMeter, KestrelMeter);
+                // Besides the gateway's own: request durations by route and status, rate-limit decisions per policy, and
+                // connections Kestrel refused or cut off. A Prometheus scrape endpoint (Metrics/) reads these same meters.
+                metrics.AddMeter(GatewayTelemetry.Name, HostingMeter, RateLimitingMeter, KestrelMeter);
                 if (exporting)
                 {
                     metrics.AddOtlpExporter();

@@ -8,6 +8,7 @@ using Gateway.Redis;
 using Gateway.Routing;
 using Gateway.Stores;
 using Gateway.Diagnostics;
+using Gateway.Metrics;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ internal static class GatewayServiceCollectionExtensions
     /// <summary>
     /// Adds each feature with its options, their start-up validation and its services: the configuration folder,
     /// authentication, authorization, shared state (Redis), signing limits, stores, download routes (YARP), downloads, in-process requests,
-    /// problem answers and telemetry.
+    /// problem answers, telemetry and its Prometheus scrape endpoint.
     /// </summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
@@ -35,6 +36,7 @@ internal static class GatewayServiceCollectionExtensions
             .AddInProcessRequests()
             .AddGatewayDiagnostics();
         builder.AddGatewayTelemetry();
+        builder.AddGatewayMetrics();
         return builder;
     }
 
@@ -63,6 +65,7 @@ internal static class GatewayServiceCollectionExtensions
         app.Services.GetRequiredService<InProcessRequests>().Capture(app);
         app.UseStatusCodePages(context => Problems.WriteAsync(
             context.HttpContext, context.HttpContext.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode)));
+        app.UseGatewayMetrics();
         app.UseRouting();
         app.UseMiddleware<InProcessRequestMiddleware>();
         app.UseMiddleware<DownloadAuditMiddleware>();
