@@ -94,7 +94,7 @@ public sealed class PrometheusEndpointTests
     [MemberData(nameof(InvalidSettings))]
     public async Task Start_InvalidPrometheusSettings_FailsNamingTheSetting(string enabled, string? listenUrl, string? policy, string setting)
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?>
         {
             ["Gateway:Metrics:Prometheus:Enabled"] = enabled,
             ["Gateway:Metrics:Prometheus:ListenUrl"] = listenUrl,
@@ -113,7 +113,7 @@ public sealed class PrometheusEndpointTests
     {
         var port = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture);
 
-        var error = Assert.Throws<OptionsValidationException>(() => GatewayApp.Create(
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => GatewayApp.Create(
             ["--urls", $"http://127.0.0.1:{port}", "--environment", GatewayHost.TestEnvironment],
             builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
