@@ -65,6 +65,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
                     activity.AddTag(AuditTags.ObjectKey, decision.ObjectKey);
                     AddOptional(activity, AuditTags.UrlExpiresAt, expiresAt);
                     AddOptional(activity, AuditTags.CredentialKind, decision.CredentialKind);
+                    AddOptional(activity, AuditTags.Signer, decision.Signer);
                 }
 
                 activity.AddTag(AuditTags.Decision, outcome);
@@ -83,7 +84,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
             {
                 Log.Decision(
                     logger, outcome, reason.Name(), decision.RuleId, rulesVersion, route.RouteId, route.StoreName, subject,
-                    decision.Bucket, decision.ObjectKey, expiresAt, decision.CredentialKind, clientAddress, userAgent, request.Path.Value);
+                    decision.Bucket, decision.ObjectKey, expiresAt, decision.CredentialKind, decision.Signer, clientAddress, userAgent, request.Path.Value);
             }
         }
     }
@@ -133,7 +134,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         [LoggerMessage(
             EventId = LogEvents.AuditDecision,
             Level = LogLevel.Information,
-            Message = "Download {Decision} ({Reason}) by rule {RuleId}@{RulesVersion} on route {RouteId} for {UrlPath}: store {Store}, bucket {Bucket}, key {ObjectKey}, URL expires {UrlExpiresAt} ({CredentialKind} keys); subject {Subject} from {ClientAddress} ({UserAgent}).")]
+            Message = "Download {Decision} ({Reason}) by rule {RuleId}@{RulesVersion} on route {RouteId} for {UrlPath}: store {Store}, bucket {Bucket}, key {ObjectKey}, URL expires {UrlExpiresAt} ({CredentialKind} keys, signed by {Signer}); subject {Subject} from {ClientAddress} ({UserAgent}).")]
         public static partial void Decision(
             ILogger logger,
             string decision,
@@ -147,6 +148,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
             string? objectKey,
             string? urlExpiresAt,
             string? credentialKind,
+            string? signer,
             string? clientAddress,
             string? userAgent,
             string? urlPath);
