@@ -105,9 +105,8 @@ public sealed record TencentCdnSettings
 /// </summary>
 public sealed class TencentCdnSigner : ICdnSigner
 {
-    private const int RandLength = 16;
+    private const int RandBytes = 8; // 16 hex digits: type A's rand is letters and digits, and only has to differ
     private const int StackChars = 2048;
-    private const string RandAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     // Type B's timestamp is Beijing time.
     private static readonly TimeSpan s_typeBOffset = TimeSpan.FromHours(8);
@@ -152,8 +151,16 @@ public sealed class TencentCdnSigner : ICdnSigner
     /// <inheritdoc />
     public CdnLink Sign(in CdnSignRequest request)
     {
-        Span<char> rand = stackalloc char[RandLength];
-        RandomNumberGenerator.GetItems(RandAlphabet, rand);
+        if (_settings.Type != TencentCdnAuthType.A)
+        {
+            return Sign(request, rand: []);
+        }
+
+        // One call for all the randomness: GetItems over a 62-letter alphabet asks the generator once per letter.
+        Span<byte> random = stackalloc byte[RandBytes];
+        RandomNumberGenerator.Fill(random);
+        Span<char> rand = stackalloc char[RandBytes * 2];
+        Hex.WriteLower(random, rand);
         return Sign(request, rand);
     }
 

@@ -173,6 +173,14 @@ public sealed class CdnLinkTests(CdnGatewayFixture fixture) : IClassFixture<CdnG
         Assert.Equal("allow", span.GetTagItem(AuditTags.Decision));
         Assert.Equal(signer, span.GetTagItem(AuditTags.Signer));
         Assert.Equal(Key, span.GetTagItem(AuditTags.ObjectKey));
+        // Never the CDN's key, nor a signature or the signed link.
+        foreach (var (name, value) in span.Tags)
+        {
+            Assert.DoesNotContain(CdnGatewayFixture.TencentKey, value ?? "", StringComparison.Ordinal);
+            Assert.DoesNotContain("signature", name, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Signature=", value ?? "", StringComparison.Ordinal);
+            Assert.DoesNotContain("q-signature", value ?? "", StringComparison.Ordinal);
+        }
     }
 
     // The CDN accepts the link until the route's lifetime has passed (a second of slack for the request itself).
