@@ -32,6 +32,12 @@ internal static class CdnOrigin
             throw new ArgumentException("The object key must not be empty.", nameof(request));
         }
 
+        // A client's URL parser removes '.' and '..' segments, so it would ask for another path than the one signed.
+        if (HasDotSegment(request.Key))
+        {
+            throw new ArgumentException("The object key must not have a '.' or '..' segment.", nameof(request));
+        }
+
         if (request.ExpiresIn < TimeSpan.FromSeconds(1) || request.ExpiresIn > maxExpiry)
         {
             throw new ArgumentException($"The expiry must be from 1 to {(long)maxExpiry.TotalSeconds} seconds.", nameof(request));
@@ -48,6 +54,20 @@ internal static class CdnOrigin
         }
 
         return request.ExpiresIn.Ticks / TimeSpan.TicksPerSecond;
+    }
+
+    /// <summary>Whether <paramref name="key"/> has a segment <c>.</c> or <c>..</c> between slashes.</summary>
+    public static bool HasDotSegment(ReadOnlySpan<char> key)
+    {
+        foreach (Range range in key.Split('/'))
+        {
+            if (key[range] is "." or "..")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Appends <c>/encoded-key</c> and then <c>?name=value&amp;...</c> for the request's parameters, in order.</summary>
