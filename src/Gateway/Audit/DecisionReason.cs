@@ -48,6 +48,9 @@ internal enum DecisionReason
     /// <summary>The store's signing keys have expired (503).</summary>
     CredentialsExpired,
 
+    /// <summary>The route binds its CDN link to the caller's IPv4 range and the caller has no IPv4 address (403).</summary>
+    ClientAddressUnsupported,
+
     /// <summary>An allow rule matched and the link was signed.</summary>
     RuleAllow,
 }
@@ -80,6 +83,7 @@ internal static class DecisionReasons
         DecisionReason.StoreUnreachable => "store-unreachable",
         DecisionReason.CredentialsUnavailable => "credentials-unavailable",
         DecisionReason.CredentialsExpired => "credentials-expired",
+        DecisionReason.ClientAddressUnsupported => "client-address-unsupported",
         DecisionReason.RuleAllow => "rule-allow",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
@@ -120,6 +124,7 @@ internal static class DecisionReasons
         DecisionReason.StoreUnreachable => (StatusCodes.Status502BadGateway, "Storage unavailable", "The storage service could not be reached."),
         DecisionReason.CredentialsUnavailable => (StatusCodes.Status503ServiceUnavailable, "Storage credentials unavailable", "The gateway cannot sign downloads right now."),
         DecisionReason.CredentialsExpired => (StatusCodes.Status503ServiceUnavailable, "Storage credentials expired", "The gateway cannot sign downloads right now."),
+        DecisionReason.ClientAddressUnsupported => (StatusCodes.Status403Forbidden, "Address not supported", "This download's link is bound to the caller's IPv4 address; connect over IPv4."),
         _ => (StatusCodes.Status500InternalServerError, "Something went wrong", "The gateway could not complete the request."),
     };
 }

@@ -59,7 +59,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
                 {
                     Log.Signed(
                         logger, outcome, reason.Name(), ruleId, rulesVersion, route.RouteId, request.Path.Value, route.StoreName,
-                        decision.Bucket, decision.ObjectKey, expiresAt, decision.CredentialKind, who, from, agent);
+                        decision.Bucket, decision.ObjectKey, expiresAt, decision.CredentialKind, decision.Signer, who, from, agent);
                 }
                 else if (ruled)
                 {
@@ -110,6 +110,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
             Add(tags, AuditTags.ObjectKey, decision.ObjectKey);
             Add(tags, AuditTags.UrlExpiresAt, expiresAt);
             Add(tags, AuditTags.CredentialKind, decision.CredentialKind);
+            Add(tags, AuditTags.Signer, decision.Signer);
         }
 
         Add(tags, AuditTags.Decision, outcome);
@@ -148,7 +149,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
         [LoggerMessage(
             EventId = LogEvents.AuditDecision,
             Level = LogLevel.Information,
-            Message = "Download {Decision} ({Reason}) by rule {RuleId}@{RulesVersion} on route {RouteId} for {UrlPath}: store {Store}, bucket {Bucket}, key {ObjectKey}, URL expires {UrlExpiresAt} ({CredentialKind} keys); subject {Subject} from {ClientAddress} ({UserAgent}).")]
+            Message = "Download {Decision} ({Reason}) by rule {RuleId}@{RulesVersion} on route {RouteId} for {UrlPath}: store {Store}, bucket {Bucket}, key {ObjectKey}, URL expires {UrlExpiresAt} ({CredentialKind} keys, signed by {Signer}); subject {Subject} from {ClientAddress} ({UserAgent}).")]
         public static partial void Signed(
             ILogger logger,
             string decision,
@@ -162,6 +163,7 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
             string objectKey,
             string? urlExpiresAt,
             string? credentialKind,
+            string? signer,
             string subject,
             string clientAddress,
             string userAgent);

@@ -37,6 +37,9 @@ internal sealed class DownloadDecision(DownloadRoute route, DateTimeOffset opene
     /// <summary>The kind of keys that signed (static, temporary); null until signed.</summary>
     public string? CredentialKind { get; private set; }
 
+    /// <summary>What signed the link: <c>cos</c>, <c>s3</c>, or a CDN signer such as <c>cloudfront</c>; null until signed.</summary>
+    public string? Signer { get; private set; }
+
     /// <summary>What was wrong, for the caller's error answer (not audited); null for the reason's default. Never a secret.</summary>
     public string? Detail { get; private set; }
 
@@ -56,9 +59,10 @@ internal sealed class DownloadDecision(DownloadRoute route, DateTimeOffset opene
         RulesVersion = decision.Version;
     }
 
-    /// <summary>Records what was signed: never the URL, only its bucket, key, expiry and the kind of keys.</summary>
-    public void Signed(string bucket, string objectKey, DateTimeOffset expiresAt, string credentialKind)
+    /// <summary>Records what was signed: never the URL, only its bucket, key, expiry, the kind of keys and the signer.</summary>
+    public void Signed(string bucket, string objectKey, DateTimeOffset expiresAt, string credentialKind, string signer)
     {
+        Signer = signer;
         Bucket = bucket;
         ObjectKey = objectKey;
         ExpiresAt = expiresAt;

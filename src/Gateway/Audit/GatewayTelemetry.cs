@@ -79,6 +79,7 @@ internal static class AuditTags
     public const string ObjectKey = "gateway.object.key";
     public const string UrlExpiresAt = "gateway.url.expires_at";
     public const string CredentialKind = "gateway.credential.kind";
+    public const string Signer = "gateway.signer";
     public const string RuleId = "gateway.rule.id";
     public const string RulesVersion = "gateway.rules.version";
     public const string ClientAddress = "client.address";

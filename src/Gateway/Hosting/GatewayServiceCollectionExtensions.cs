@@ -1,6 +1,7 @@
 using Gateway.Audit;
 using Gateway.Authentication;
 using Gateway.Authorization;
+using Gateway.Cdn;
 using Gateway.Configuration;
 using Gateway.RateLimiting;
 using Gateway.Redirect;
@@ -31,6 +32,7 @@ internal static class GatewayServiceCollectionExtensions
             .AddGatewayAuthorization()
             .AddGatewayRateLimiting()
             .AddGatewayStores()
+            .AddGatewayCdns()
             .AddDownloadRoutes(builder.Configuration)
             .AddDownloads()
             .AddInProcessRequests()

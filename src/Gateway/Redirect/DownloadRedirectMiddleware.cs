@@ -35,7 +35,7 @@ internal sealed class DownloadRedirectMiddleware(RequestDelegate next, RuleSetPr
                 : RefuseAsync(context, decision);
         }
 
-        var pending = issuer.IssueAsync(decision, method, verdict.ObjectKey!, verdict.Overrides!, context.RequestAborted);
+        var pending = issuer.IssueAsync(decision, method, verdict.ObjectKey!, verdict.Overrides!, context.Connection.RemoteIpAddress, context.RequestAborted);
         return pending.IsCompletedSuccessfully ? Answer(context, decision, pending.Result) : AnswerAsync(context, decision, pending);
     }
 

@@ -26,4 +26,13 @@ internal static class DownloadMetadata
 
     /// <summary>Optional <c>redirect</c> (default) or <c>proxy</c>: stream the object through the gateway with a signed upstream request.</summary>
     public const string Mode = "Download.Mode";
+
+    /// <summary>Optional CDN (a name under <c>Gateway:Cdns</c>, or <c>none</c>) whose signed link replaces the bucket's; the store's <c>Cdn</c> by default.</summary>
+    public const string Cdn = "Download.Cdn";
+
+    /// <summary>Optional <c>true</c>: bind the CDN link to the caller's IPv4 range (CloudFront custom policy).</summary>
+    public const string CdnClientAddress = "Download.CdnClientAddress";
+
+    /// <summary>Optional COS bandwidth cap in bits per second, signed into the URL as <c>x-cos-traffic-limit</c>.</summary>
+    public const string TrafficLimit = "Download.TrafficLimit";
 }

@@ -99,8 +99,9 @@ internal static class DownloadRouteCompiler
             errors.Add($"RateLimiterPolicy must name a policy under Gateway:RateLimits:Policies, or be '{RateLimitOptions.Disable}'.");
         }
 
+        var signing = RouteSigning.Compile(metadata, storeName, mode == "proxy", disposition is not null || contentType is not null || allowInline, context.Signing, errors);
         return errors.Count == 0 && template is not null
-            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists, Proxy: mode == "proxy", rateLimitPolicy, allowInline)
+            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists, Proxy: mode == "proxy", rateLimitPolicy, allowInline, signing)
             : null;
     }
 

@@ -20,8 +20,9 @@ internal sealed record DownloadRouteOptions
 /// <param name="DefaultUrlLifetime">The lifetime of routes that set none.</param>
 /// <param name="Stores">The names of the configured stores.</param>
 /// <param name="RateLimits">The signing limits routes may name.</param>
-internal sealed record DownloadRouteContext(TimeSpan DefaultUrlLifetime, IReadOnlySet<string> Stores, RateLimitOptions RateLimits)
+/// <param name="Signing">The stores' providers and CDNs, and the CDNs' kinds, for <see cref="RouteSigning"/>.</param>
+internal sealed record DownloadRouteContext(TimeSpan DefaultUrlLifetime, IReadOnlySet<string> Stores, RateLimitOptions RateLimits, SigningTargets? Signing = null)
 {
-    public static DownloadRouteContext From(DownloadRouteOptions routes, StoresOptions stores, RateLimitOptions limits) =>
-        new(routes.DefaultUrlLifetime, stores.Stores.Keys.ToFrozenSet(StringComparer.Ordinal), limits);
+    public static DownloadRouteContext From(DownloadRouteOptions routes, StoresOptions stores, RateLimitOptions limits, Cdn.CdnOptions? cdns = null) =>
+        new(routes.DefaultUrlLifetime, stores.Stores.Keys.ToFrozenSet(StringComparer.Ordinal), limits, SigningTargets.From(stores, cdns));
 }

@@ -18,14 +18,15 @@ internal sealed partial class DownloadRouteOptionsAnnotationsValidator : IValida
 internal sealed class DownloadRouteOptionsValidator(
     IProxyConfigProvider proxyConfig,
     ConfiguredOptions<StoresOptions> stores,
-    ConfiguredOptions<RateLimitOptions> rateLimits) : IValidateOptions<DownloadRouteOptions>
+    ConfiguredOptions<RateLimitOptions> rateLimits,
+    ConfiguredOptions<Cdn.CdnOptions> cdns) : IValidateOptions<DownloadRouteOptions>
 {
     public ValidateOptionsResult Validate(string? name, DownloadRouteOptions options)
     {
         var builder = new ValidateOptionsResultBuilder();
         builder.AddResult(new DownloadRouteOptionsAnnotationsValidator().Validate(DownloadRouteOptions.SectionName, options));
 
-        var context = DownloadRouteContext.From(options, stores.Current(), rateLimits.Current());
+        var context = DownloadRouteContext.From(options, stores.Current(), rateLimits.Current(), cdns.Current());
         foreach (var route in proxyConfig.GetConfig().Routes)
         {
             foreach (var error in DownloadRouteCompiler.Validate(route, context))

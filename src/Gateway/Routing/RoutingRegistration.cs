@@ -18,7 +18,8 @@ internal static class RoutingRegistration
         services.TryAddSingleton(provider => DownloadRouteContext.From(
             provider.GetRequiredService<IOptions<DownloadRouteOptions>>().Value,
             provider.GetRequiredService<IOptions<StoresOptions>>().Value,
-            provider.GetRequiredService<IOptions<RateLimitOptions>>().Value));
+            provider.GetRequiredService<IOptions<RateLimitOptions>>().Value,
+            provider.GetRequiredService<IOptions<Cdn.CdnOptions>>().Value));
         services.TryAddSingleton<CompiledDownloadRoutes>();
         services.TryAddSingleton<LiveDownloadRoutes>();
 

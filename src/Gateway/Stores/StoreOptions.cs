@@ -44,6 +44,9 @@ internal sealed record StoreOptions
     /// <summary>Where the signing keys come from.</summary>
     [Required]
     public CredentialOptions? Credentials { get; init; }
+
+    /// <summary>Optional CDN (a name under <c>Gateway:Cdns</c>) whose signed links its routes hand out instead of the bucket's.</summary>
+    public string? Cdn { get; init; }
 }
 
 /// <summary>How routes with <c>Download.CheckExists</c> ask the store whether an object exists.</summary>

@@ -118,7 +118,7 @@ public sealed class AuditRecordTextTests(GatewayFixture fixture) : IAsyncLifetim
         var record = await RecordAfterAsync(HttpStatusCode.Found, path, Get(path, TestTokens.For("alice", "acme")));
 
         Assert.Matches(
-            @"^Download allow \(rule-allow\) by rule tenant-members-read@[0-9a-f]{12} on route tenant-files for /files/acme/text/allowed\.txt: store demo-s3, bucket demo, key tenants/acme/text/allowed\.txt, URL expires \S+ \(static keys\); subject alice from 127\.0\.0\.1 \(audit-text-test/1\.0\)\.$",
+            @"^Download allow \(rule-allow\) by rule tenant-members-read@[0-9a-f]{12} on route tenant-files for /files/acme/text/allowed\.txt: store demo-s3, bucket demo, key tenants/acme/text/allowed\.txt, URL expires \S+ \(static keys, signed by s3\); subject alice from 127\.0\.0\.1 \(audit-text-test/1\.0\)\.$",
             record);
     }
 

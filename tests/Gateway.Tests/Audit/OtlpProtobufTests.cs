@@ -30,7 +30,7 @@ public sealed class OtlpProtobufTests(GatewayFixture fixture)
         "gateway.route.id", "http.route", "http.request.method", "url.path", "gateway.store",
     ];
 
-    private static readonly string[] SignedSpanKeys = ["gateway.bucket", "gateway.object.key", "gateway.url.expires_at", "gateway.credential.kind"];
+    private static readonly string[] SignedSpanKeys = ["gateway.bucket", "gateway.object.key", "gateway.url.expires_at", "gateway.credential.kind", "gateway.signer"];
 
     [Fact]
     public async Task Export_AllowAndDeny_DecodedAuditSpansAndLogsCarryExactTypedAttributes()
@@ -104,6 +104,7 @@ public sealed class OtlpProtobufTests(GatewayFixture fixture)
         AssertString("demo", allow, "gateway.bucket");
         AssertString($"tenants/acme/otlp-bytes/{run}/report.txt", allow, "gateway.object.key");
         AssertString("static", allow, "gateway.credential.kind");
+        AssertString("s3", allow, "gateway.signer");
 
         // The expiry is the signed URL's own: X-Amz-Date plus X-Amz-Expires (300 s), to within the second X-Amz-Date truncates.
         var expiresAt = DateTimeOffset.Parse(String(allow, "gateway.url.expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
@@ -165,7 +166,7 @@ public sealed class OtlpProtobufTests(GatewayFixture fixture)
         var denyRecord = OtlpCapture.Attributes(denyLog.Record.Attributes);
         AssertString("deny", denyRecord, "Decision");
         AssertString("default-deny", denyRecord, "RuleId");
-        foreach (var key in new[] { "Bucket", "ObjectKey", "UrlExpiresAt", "CredentialKind" })
+        foreach (var key in new[] { "Bucket", "ObjectKey", "UrlExpiresAt", "CredentialKind", "Signer" })
         {
             // The log template always names these fields; a denial leaves them without a value.
             Assert.True(!denyRecord.TryGetValue(key, out var value) || value.ValueCase == AnyValue.ValueOneofCase.None, $"Denied log record has a value for '{key}'.");

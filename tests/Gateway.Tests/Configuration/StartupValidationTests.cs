@@ -78,6 +78,46 @@ public sealed class StartupValidationTests
             },
             Named: ["Authentication:Oidc:Session:KeysDirectory", "Gateway:Redis:DataProtectionCertificate"],
             Hidden: ["no-such-key-ring.pfx", "keys-folder-of-the-test"]),
+        ["bad CDN settings"] = new(
+            new()
+            {
+                ["Gateway:Cdns:odd:Kind"] = "tencent-e",
+                ["Gateway:Cdns:odd:BaseUrl"] = "https://odd.example.invalid",
+                ["Gateway:Cdns:t:Kind"] = "tencent-a",
+                ["Gateway:Cdns:t:BaseUrl"] = "https://cdn.example.invalid/some/path",
+                ["Gateway:Cdns:t:AuthKey"] = "short!",
+                ["Gateway:Cdns:t:SignParameter"] = "a-b",
+                ["Gateway:Cdns:cf:Kind"] = "cloudfront",
+                ["Gateway:Cdns:cf:BaseUrl"] = "https://d111111abcdef8.cloudfront.net",
+                ["Gateway:Cdns:cf:KeyPairId"] = "K2JC-MDEH",
+                ["Gateway:Cdns:cf:PrivateKey"] = "-----BEGIN PRIVATE KEY-----\nTm90QUtleU5vdEFLZXk=\n-----END PRIVATE KEY-----",
+                ["Gateway:Cdns:cf:ClientAddressPrefix"] = "40",
+                ["Gateway:Cdns:nofile:Kind"] = "cloudfront",
+                ["Gateway:Cdns:nofile:BaseUrl"] = "https://d222222abcdef8.cloudfront.net",
+                ["Gateway:Cdns:nofile:KeyPairId"] = "K2JCJMDEHXQW5F",
+                ["Gateway:Cdns:nofile:PrivateKeyFile"] = "no-such-cloudfront-key.pem",
+                ["Gateway:Stores:demo-s3:Cdn"] = "nowhere-cdn",
+            },
+            Named:
+            [
+                "Gateway:Cdns:odd:Kind", "Gateway:Cdns:t:BaseUrl", "Gateway:Cdns:t:AuthKey", "Gateway:Cdns:t:Validity",
+                "Gateway:Cdns:t:SignParameter", "Gateway:Cdns:cf:KeyPairId", "Gateway:Cdns:cf:PrivateKey",
+                "Gateway:Cdns:cf:ClientAddressPrefix", "Gateway:Cdns:nofile:PrivateKeyFile", "Gateway:Stores:demo-s3:Cdn",
+            ],
+            Hidden: ["tencent-e", "cdn.example.invalid", "short!", "K2JC-MDEH", "Tm90QUtleU5vdEFLZXk", "no-such-cloudfront-key.pem", "nowhere-cdn"]),
+        ["CDN and bandwidth-cap route settings that cannot work"] = new(
+            new()
+            {
+                ["ReverseProxy:Routes:tenant-files-cos:Metadata:Download.TrafficLimit"] = "100",
+                ["ReverseProxy:Routes:tenant-files:Metadata:Download.TrafficLimit"] = "1048576",
+                ["ReverseProxy:Routes:user-files:Metadata:Download.Cdn"] = "nowhere-cdn",
+            },
+            Named:
+            [
+                "ReverseProxy:Routes:tenant-files-cos", "ReverseProxy:Routes:tenant-files", "ReverseProxy:Routes:user-files",
+                "Download.TrafficLimit", "Download.Cdn",
+            ],
+            Hidden: ["nowhere-cdn"]),
         ["JWT without keys or authority"] = new(
             new()
             {
