@@ -67,6 +67,13 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
                     AddOptional(activity, AuditTags.CredentialKind, decision.CredentialKind);
                 }
 
+                if (decision.ListingPrefix is not null)
+                {
+                    AddOptional(activity, AuditTags.Bucket, decision.Bucket);
+                    activity.AddTag(AuditTags.ListingPrefix, decision.ListingPrefix);
+                    activity.AddTag(AuditTags.ListingEntries, decision.ListingEntries);
+                }
+
                 activity.AddTag(AuditTags.Decision, outcome);
                 activity.AddTag(AuditTags.Reason, reason.Name());
                 activity.AddTag(AuditTags.RuleId, decision.RuleId);
@@ -79,7 +86,13 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
 
             // Inside the span, so the log record carries its trace and span id.
             telemetry.Decisions.Add(1, new(AuditTags.RouteId, route.RouteId), new(AuditTags.Decision, outcome));
-            if (logger.IsEnabled(LogLevel.Information))
+            if (logger.IsEnabled(LogLevel.Information) && decision.ListingPrefix is not null)
+            {
+                Log.Listing(
+                    logger, outcome, reason.Name(), rulesVersion, route.RouteId, route.StoreName, subject,
+                    decision.Bucket, decision.ListingPrefix, decision.ListingEntries, clientAddress, userAgent, request.Path.Value);
+            }
+            else if (logger.IsEnabled(LogLevel.Information))
             {
                 Log.Decision(
                     logger, outcome, reason.Name(), decision.RuleId, rulesVersion, route.RouteId, route.StoreName, subject,
@@ -130,6 +143,25 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
 
     private static partial class Log
     {
+        [LoggerMessage(
+            EventId = LogEvents.AuditListing,
+            Level = LogLevel.Information,
+            Message = "Folder {Decision} ({Reason}) with rules {RulesVersion} on route {RouteId} for {UrlPath}: store {Store}, bucket {Bucket}, prefix {ListingPrefix}, {ListingEntries} entries shown; subject {Subject} from {ClientAddress} ({UserAgent}).")]
+        public static partial void Listing(
+            ILogger logger,
+            string decision,
+            string reason,
+            string rulesVersion,
+            string routeId,
+            string store,
+            string? subject,
+            string? bucket,
+            string listingPrefix,
+            int listingEntries,
+            string? clientAddress,
+            string? userAgent,
+            string? urlPath);
+
         [LoggerMessage(
             EventId = LogEvents.AuditDecision,
             Level = LogLevel.Information,

@@ -8,6 +8,7 @@ using Gateway.Redis;
 using Gateway.Routing;
 using Gateway.Stores;
 using Gateway.Diagnostics;
+using Gateway.Listing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,7 @@ internal static class GatewayServiceCollectionExtensions
             .AddGatewayStores()
             .AddDownloadRoutes(builder.Configuration)
             .AddDownloads()
+            .AddFolderListing()
             .AddInProcessRequests()
             .AddGatewayDiagnostics();
         builder.AddGatewayTelemetry();

@@ -26,4 +26,7 @@ internal static class DownloadMetadata
 
     /// <summary>Optional <c>redirect</c> (default) or <c>proxy</c>: stream the object through the gateway with a signed upstream request.</summary>
     public const string Mode = "Download.Mode";
+
+    /// <summary>Optional <c>true</c>: a path ending in <c>/</c> answers a folder page (HTML or JSON) of what the caller may download beneath it.</summary>
+    public const string Listing = "Download.Listing";
 }

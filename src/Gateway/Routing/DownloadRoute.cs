@@ -11,6 +11,7 @@ namespace Gateway.Routing;
 /// <param name="Proxy">Stream the object through the gateway (for clients that cannot follow redirects) instead of redirecting.</param>
 /// <param name="RateLimitPolicy">The signing rate limit policy, or null when the route turned limiting off.</param>
 /// <param name="AllowInline">Whether a caller may ask for <c>inline</c> when the route's default is <c>attachment</c>.</param>
+/// <param name="Listing">Whether a path ending in <c>/</c> answers a folder page; the key template then ends with the path's catch-all.</param>
 internal sealed record DownloadRoute(
     string RouteId,
     string StoreName,
@@ -21,4 +22,5 @@ internal sealed record DownloadRoute(
     bool CheckExists = false,
     bool Proxy = false,
     string? RateLimitPolicy = null,
-    bool AllowInline = false);
+    bool AllowInline = false,
+    bool Listing = false);
