@@ -73,6 +73,9 @@ internal static class FolderPageWriter
         return text.ToString();
     }
 
+    /// <summary>A name as HTML text: visible, then encoded ('+' is left as it is: it means nothing in UTF-8 HTML).</summary>
+    private static string Text(string name) => Html.Encode(Visible(name)).Replace("&#x2B;", "+", StringComparison.Ordinal);
+
     private static bool IsInvisible(char c) => char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.Control or UnicodeCategory.Surrogate;
 
     private static List<FolderEntry> Sort(IReadOnlyList<FolderEntry> entries, FolderView view)
@@ -115,23 +118,23 @@ internal static class FolderPageWriter
     private static string RenderHtml(string root, string folder, List<FolderEntry> entries, FolderView view, string? next)
     {
         var html = new StringBuilder(4096);
-        var title = Visible("/" + folder);
+        var title = Text("/" + folder);
         html.Append(CultureInfo.InvariantCulture, $$"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Index of {{Html.Encode(title)}}</title>
+            <title>Index of {{title}}</title>
             <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd}td.n{text-align:right;font-variant-numeric:tabular-nums}nav a{margin-right:.2rem}.name{unicode-bidi:isolate}</style>
             </head><body>
             <nav aria-label="Breadcrumbs">
             """);
 
         // Breadcrumbs: the route's root, then each folder down to this one.
-        html.Append(CultureInfo.InvariantCulture, $"<a href=\"{Html.Encode(EncodePath(root))}\">{Html.Encode(Visible(root.TrimEnd('/').Split('/')[^1]))}</a> /");
+        html.Append(CultureInfo.InvariantCulture, $"<a href=\"{Html.Encode(EncodePath(root))}\">{Text(root.TrimEnd('/').Split('/')[^1])}</a> /");
         var crumb = root;
         foreach (var segment in folder.Split('/', StringSplitOptions.None)[..^1])
         {
             crumb += segment + "/";
-            html.Append(CultureInfo.InvariantCulture, $" <a href=\"{Html.Encode(EncodePath(crumb))}\">{Html.Encode(Visible(segment))}</a> /");
+            html.Append(CultureInfo.InvariantCulture, $" <a href=\"{Html.Encode(EncodePath(crumb))}\">{Text(segment)}</a> /");
         }
 
         var folderPath = root + folder;
@@ -146,7 +149,7 @@ internal static class FolderPageWriter
         html.Append("</tr></thead>\n<tbody>\n");
         foreach (var entry in entries)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td><a class=\"name\" href=\"{Html.Encode(EncodePath(folderPath + entry.Name))}\">{Html.Encode(Visible(entry.Name))}</a></td>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td><a class=\"name\" href=\"{Html.Encode(EncodePath(folderPath + entry.Name))}\">{Text(entry.Name)}</a></td>");
             html.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{(entry.Size is { } size ? size.ToString("N0", CultureInfo.InvariantCulture) : "")}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{entry.LastModified?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}</td></tr>\n");
         }

@@ -116,33 +116,32 @@ public sealed class FolderPageTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task Pages_FollowTheNextLink_AndRefuseATamperedOne()
+    public async Task Pages_FollowTheEncryptedNextLink_SortWithinAPage_AndRefuseATamperedLink()
     {
-        for (var i = 0; i < 5; i++)
-        {
-            await fixture.S3rver.PutAsync($"tenants/acme/lst4/f{i}.txt", new byte[i + 1]);
-        }
-
-        await using var gateway = await StartAsync(fixture.S3rver.Endpoint, new() { ["Gateway:Listing:PageSize"] = "2" });
+        // s3rver cannot continue a ListObjectsV2 here (its tokens use DES, which OpenSSL 3 refuses), so the store is
+        // WireMock answering two S3 pages; the gateway must hand the store's token back, and the caller only a sealed one.
+        using var store = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        store.Given(Request.Create().UsingGet().WithParam("list-type", "2").WithParam("delimiter", "/").WithParam("continuation-token", "store-token/f2.txt"))
+            .RespondWith(Response.Create().WithBody(S3Page(false, null, ("f2.txt", 30), ("f3.txt", 1))));
+        store.Given(Request.Create().UsingGet().WithParam("list-type", "2").WithParam("delimiter", "/").WithParam("max-keys", "2"))
+            .AtPriority(10)
+            .RespondWith(Response.Create().WithBody(S3Page(true, "store-token/f2.txt", ("f0.txt", 5), ("f1.txt", 20))));
+        await using var gateway = await StartAsync(new Uri(store.Url!), new() { ["Gateway:Listing:PageSize"] = "2" });
         using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
 
-        var names = new List<string>();
-        string? next = "/list/acme/lst4/";
-        var pages = 0;
-        while (next is not null && pages++ < 10)
-        {
-            var page = await client.GetFromJsonAsync<JsonElement>(next);
-            names.AddRange(page.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()!));
-            next = page.TryGetProperty("next", out var link) ? link.GetString() : null;
-        }
-
+        var first = await client.GetFromJsonAsync<JsonElement>("/list/acme/lst4/?sort=size&order=desc");
+        var next = first.GetProperty("next").GetString()!;
+        var second = await client.GetFromJsonAsync<JsonElement>(next);
         using var tampered = await client.GetAsync("/list/acme/lst4/?page=bm90LWEtdG9rZW4");
-        var bySize = await client.GetFromJsonAsync<JsonElement>("/list/acme/lst4/?sort=size&order=desc");
+        using var elsewhere = await client.GetAsync("/list/acme/other/?" + new Uri(gateway.Address, next).Query.TrimStart('?'));
 
-        Assert.Equal(3, pages);
-        Assert.Equal(["f0.txt", "f1.txt", "f2.txt", "f3.txt", "f4.txt"], names);
+        Assert.Equal<string>(["f1.txt", "f0.txt"], first.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToArray());
+        Assert.StartsWith("/list/acme/lst4/?sort=size&order=desc&page=", next, StringComparison.Ordinal);
+        Assert.DoesNotContain("store-token", Uri.UnescapeDataString(next), StringComparison.Ordinal);
+        Assert.Equal<string>(["f2.txt", "f3.txt"], second.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToArray());
+        Assert.False(second.TryGetProperty("next", out _));
         Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
-        Assert.Equal<string>(["f1.txt", "f0.txt"], bySize.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
     }
 
     [Fact]
@@ -186,6 +185,11 @@ public sealed class FolderPageTests(GatewayFixture fixture) : IDisposable
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (slow)
+        {
+            return;
+        }
+
         var upstream = store.LogEntries.First().RequestMessage;
         Assert.Equal("/demo/", upstream.Path);
         Assert.Equal("tenants/acme/lst6/", upstream.Query!["prefix"].Single());
@@ -193,6 +197,12 @@ public sealed class FolderPageTests(GatewayFixture fixture) : IDisposable
         Assert.Contains("X-Amz-Signature", upstream.Url, StringComparison.Ordinal);
         Assert.InRange(store.LogEntries.Count(), 1, 2);
     }
+
+    private static string S3Page(bool truncated, string? token, params (string Name, int Size)[] files) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>demo</Name><Prefix>tenants/acme/lst4/</Prefix>"
+        + $"<IsTruncated>{(truncated ? "true" : "false")}</IsTruncated>" + (token is null ? "" : $"<NextContinuationToken>{token}</NextContinuationToken>")
+        + string.Concat(files.Select(f => $"<Contents><Key>tenants/acme/lst4/{f.Name}</Key><LastModified>2024-01-02T03:04:05.000Z</LastModified><Size>{f.Size}</Size></Contents>"))
+        + "</ListBucketResult>";
 
     public void Dispose() => Directory.Delete(_rulesDirectory, recursive: true);
 
