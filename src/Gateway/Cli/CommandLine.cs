@@ -38,6 +38,7 @@ internal static class CommandLine
             [DevTokenCommand.Verb, .. var rest] => DevTokenCommand.Run([.. rest], output, error, environmentName),
             [ExplainCommand.Verb, .. var rest] => ExplainCommand.Run([.. rest], output, error, environmentName),
             [PolicyCommand.Verb, .. var rest] => PolicyCommand.Run([.. rest], output, error, environmentName),
+            [RewriteCommand.Verb, .. var rest] => RewriteCommand.Run([.. rest], output, error, environmentName),
             _ => null,
         };
     }

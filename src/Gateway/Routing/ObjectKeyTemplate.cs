@@ -29,6 +29,9 @@ internal sealed class ObjectKeyTemplate
     /// <summary>The route-value names the template uses.</summary>
     public IEnumerable<string> Placeholders => _parts.Where(p => p.IsPlaceholder).Select(p => p.Value);
 
+    /// <summary>How many characters of the template are fixed text: the more, the narrower the keys it reaches.</summary>
+    public int LiteralLength => _parts.Where(p => !p.IsPlaceholder).Sum(p => p.Value.Length);
+
     /// <summary>The placeholder the template ends with, or null when it ends with literal text.</summary>
     public string? TrailingPlaceholder => _parts[^1].IsPlaceholder ? _parts[^1].Value : null;
 
