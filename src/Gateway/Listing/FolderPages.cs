@@ -49,14 +49,14 @@ internal sealed partial class FolderPages(
         if (prefix is null)
         {
             decision.Decide(DecisionReason.InvalidKey, keyError);
-            await RefuseAsync(context, decision);
+            await DownloadRedirectMiddleware.RefuseAsync(context, decision);
             return;
         }
 
         if (!TryReadOptions(request.Query, prefix, out var view, out var optionsError))
         {
             decision.Decide(DecisionReason.InvalidOptions, optionsError);
-            await RefuseAsync(context, decision);
+            await DownloadRedirectMiddleware.RefuseAsync(context, decision);
             return;
         }
 
@@ -70,14 +70,14 @@ internal sealed partial class FolderPages(
         {
             Log.CredentialsUnavailable(logger, store.Name, ex.GetType().Name);
             decision.Decide(DecisionReason.CredentialsUnavailable);
-            await RefuseAsync(context, decision);
+            await DownloadRedirectMiddleware.RefuseAsync(context, decision);
             return;
         }
 
         if (UrlLifetime.Clamp(TimeSpan.FromMinutes(1), time.GetUtcNow(), credentials.Expiration) < UrlLifetime.Minimum)
         {
             decision.Decide(DecisionReason.CredentialsExpired);
-            await RefuseAsync(context, decision);
+            await DownloadRedirectMiddleware.RefuseAsync(context, decision);
             return;
         }
 
@@ -93,7 +93,7 @@ internal sealed partial class FolderPages(
         {
             Log.ListingFailed(logger, route.RouteId, store.Name, ex.TimedOut);
             decision.Decide(ex.TimedOut ? DecisionReason.StoreTimeout : DecisionReason.StoreUnreachable);
-            await RefuseAsync(context, decision);
+            await DownloadRedirectMiddleware.RefuseAsync(context, decision);
             return;
         }
 
@@ -102,7 +102,7 @@ internal sealed partial class FolderPages(
         {
             // Nothing the caller may open: the same answer whether the folder is empty, missing or all denied.
             decision.Decide(DecisionReason.NothingListed);
-            await (context.User.Identity?.IsAuthenticated != true ? context.ChallengeAsync() : RefuseAsync(context, decision));
+            await (context.User.Identity?.IsAuthenticated != true ? context.ChallengeAsync() : DownloadRedirectMiddleware.RefuseAsync(context, decision));
             return;
         }
 
@@ -218,17 +218,6 @@ internal sealed partial class FolderPages(
 
         view = new FolderView(sort.Value, descending.Value, token);
         return true;
-    }
-
-    private static Task RefuseAsync(HttpContext context, DownloadDecision decision)
-    {
-        var (status, title, detail) = decision.Reason.Refusal();
-        if (status == StatusCodes.Status503ServiceUnavailable)
-        {
-            context.Response.Headers.RetryAfter = LinkIssuer.RetryAfterSeconds;
-        }
-
-        return Problems.WriteAsync(context, status, title, decision.Detail ?? detail);
     }
 
     /// <summary>What each name of one folder is decided with: the rules in force, and the folder's route values, path and caller.</summary>

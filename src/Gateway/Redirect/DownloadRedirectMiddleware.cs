@@ -75,7 +75,8 @@ internal sealed class DownloadRedirectMiddleware(RequestDelegate next, RuleSetPr
         return Task.CompletedTask;
     }
 
-    private static Task RefuseAsync(HttpContext context, DownloadDecision decision)
+    /// <summary>Answers the refusal of <paramref name="decision"/>'s reason: its status, title and detail (with Retry-After for a 503).</summary>
+    internal static Task RefuseAsync(HttpContext context, DownloadDecision decision)
     {
         var (status, title, detail) = decision.Reason.Refusal();
         if (status == StatusCodes.Status503ServiceUnavailable)
