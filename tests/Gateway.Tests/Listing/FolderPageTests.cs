@@ -145,6 +145,36 @@ public sealed class FolderPageTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task CosStore_IsListedWithASignedGetBucket_AndResumesAfterTheLastNameWithoutNextMarker()
+    {
+        using var store = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        store.Given(Request.Create().UsingGet().WithPath("/examplebucket-1250000000/").WithParam("marker", "tenants/acme/c/f1.txt"))
+            .RespondWith(Response.Create().WithBody(CosPage(false, "f2.txt")));
+        store.Given(Request.Create().UsingGet().WithPath("/examplebucket-1250000000/")).AtPriority(10)
+            .RespondWith(Response.Create().WithBody(CosPage(true, "f0.txt", "f1.txt")));
+        var overrides = GatewayFixture.Overrides(fixture.S3rver.Endpoint, new Uri(fixture.Backend.Url!));
+        overrides["Gateway:Stores:demo-cos:Endpoint"] = store.Url;
+        overrides["Gateway:Stores:demo-cos:ForcePathStyle"] = "true";
+        overrides["ReverseProxy:Clusters:demo-cos:Destinations:store:Address"] = store.Url;
+        overrides["ReverseProxy:Routes:tenant-files-cos:Metadata:Download.Listing"] = "true";
+        overrides["Gateway:Listing:PageSize"] = "2";
+        await using var gateway = await GatewayHost.StartAsync(overrides);
+        using var client = gateway.CreateClient(TestTokens.For("alice", "acme"));
+
+        var first = await client.GetFromJsonAsync<JsonElement>("/cos/acme/c/");
+        var second = await client.GetFromJsonAsync<JsonElement>(first.GetProperty("next").GetString());
+
+        Assert.Equal<string>(["f0.txt", "f1.txt"], first.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal<string>(["f2.txt"], second.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToArray());
+        var upstream = store.LogEntries.First().RequestMessage;
+        Assert.Equal("tenants/acme/c/", upstream.Query!["prefix"].Single());
+        Assert.Equal("sha1", upstream.Query["q-sign-algorithm"].Single());
+        Assert.Equal("delimiter;max-keys;prefix", upstream.Query["q-url-param-list"].Single());
+        Assert.Matches("^[0-9a-f]{40}$", upstream.Query["q-signature"].Single());
+        Assert.False(upstream.Query.ContainsKey("list-type"));
+    }
+
+    [Fact]
     public async Task FolderPage_IsOneAuditRecordWithPrefixAndCount_AndNeedsAuthentication()
     {
         await fixture.S3rver.PutAsync("tenants/acme/lst5/one.txt", "1"u8.ToArray());
@@ -202,6 +232,12 @@ public sealed class FolderPageTests(GatewayFixture fixture) : IDisposable
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>demo</Name><Prefix>tenants/acme/lst4/</Prefix>"
         + $"<IsTruncated>{(truncated ? "true" : "false")}</IsTruncated>" + (token is null ? "" : $"<NextContinuationToken>{token}</NextContinuationToken>")
         + string.Concat(files.Select(f => $"<Contents><Key>tenants/acme/lst4/{f.Name}</Key><LastModified>2024-01-02T03:04:05.000Z</LastModified><Size>{f.Size}</Size></Contents>"))
+        + "</ListBucketResult>";
+
+    private static string CosPage(bool truncated, params string[] files) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>examplebucket-1250000000</Name><Prefix>tenants/acme/c/</Prefix>"
+        + $"<IsTruncated>{(truncated ? "true" : "false")}</IsTruncated>"
+        + string.Concat(files.Select(f => $"<Contents><Key>tenants/acme/c/{f}</Key><LastModified>2024-01-02T03:04:05.000Z</LastModified><Size>7</Size></Contents>"))
         + "</ListBucketResult>";
 
     public void Dispose() => Directory.Delete(_rulesDirectory, recursive: true);
