@@ -183,12 +183,15 @@ public sealed class FolderPageTests(GatewayFixture fixture) : IDisposable
         await using var gateway = await StartAsync(fixture.S3rver.Endpoint);
 
         using var listed = await gateway.CreateClient(TestTokens.For("alice", "acme")).GetAsync("/list/acme/lst5/");
+        using var head = await gateway.CreateClient(TestTokens.For("alice", "acme")).SendAsync(new HttpRequestMessage(HttpMethod.Head, "/list/acme/lst5/"));
         using var anonymous = await gateway.CreateClient().GetAsync("/list/acme/lst5/");
 
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        await Eventually.HoldsAsync(() => spans.Spans.Count(s => (string?)s.GetTagItem(AuditTags.UrlPath) == "/list/acme/lst5/") == 2, "Both requests were not audited.");
-        var span = Assert.Single(spans.Spans, s => (string?)s.GetTagItem(AuditTags.UrlPath) == "/list/acme/lst5/" && s.GetTagItem(AuditTags.ListingPrefix) is not null);
+        await Eventually.HoldsAsync(() => spans.Spans.Count(s => (string?)s.GetTagItem(AuditTags.UrlPath) == "/list/acme/lst5/") == 3, "The requests were not audited.");
+        var span = Assert.Single(spans.Spans, s => (string?)s.GetTagItem(AuditTags.UrlPath) == "/list/acme/lst5/" && (string?)s.GetTagItem(AuditTags.Method) == "GET" && s.GetTagItem(AuditTags.ListingPrefix) is not null);
         Assert.Equal("tenants/acme/lst5/", span.GetTagItem(AuditTags.ListingPrefix));
         Assert.Equal(2, span.GetTagItem(AuditTags.ListingEntries));
         Assert.Equal("listed", span.GetTagItem(AuditTags.Reason));
