@@ -11,7 +11,14 @@ internal static class PresignGuard
     private static readonly TimeSpan s_minExpiry = TimeSpan.FromSeconds(1);
 
     /// <summary>Validates <paramref name="request"/> and <paramref name="credentials"/> and returns the expiry in whole seconds.</summary>
-    public static long Validate(in PresignRequest request, StorageCredentials credentials, TimeSpan maxExpiry)
+    public static long Validate(in PresignRequest request, StorageCredentials credentials, TimeSpan maxExpiry) =>
+        Validate(request, credentials, maxExpiry, bucket: false);
+
+    /// <summary>
+    /// Validates a request on an object, or with <paramref name="bucket"/> on the bucket itself (a listing), whose key
+    /// must then be empty; returns the expiry in whole seconds.
+    /// </summary>
+    public static long Validate(in PresignRequest request, StorageCredentials credentials, TimeSpan maxExpiry, bool bucket)
     {
         ArgumentNullException.ThrowIfNull(credentials);
 
@@ -20,9 +27,9 @@ internal static class PresignGuard
             throw new ArgumentException("The method must be GET or HEAD.", nameof(request));
         }
 
-        if (string.IsNullOrEmpty(request.Key))
+        if (bucket ? !string.IsNullOrEmpty(request.Key) : string.IsNullOrEmpty(request.Key))
         {
-            throw new ArgumentException("The object key must not be empty.", nameof(request));
+            throw new ArgumentException(bucket ? "A bucket request has no object key." : "The object key must not be empty.", nameof(request));
         }
 
         if (request.ExpiresIn < s_minExpiry || request.ExpiresIn > maxExpiry)

@@ -70,10 +70,18 @@ public sealed class CosPresigner : IPresigner
     public string Presign(in PresignRequest request, StorageCredentials credentials) =>
         Presign(request, credentials, trace: null);
 
+    /// <summary>
+    /// Returns the absolute pre-signed URL for a GET on the bucket itself, such as a listing: <paramref name="request"/>
+    /// has an empty key, and its query parameters (<c>prefix</c>, <c>delimiter</c>...) are signed.
+    /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="Presign(in PresignRequest, StorageCredentials)"/>, or the key is not empty.</exception>
+    public string PresignBucket(in PresignRequest request, StorageCredentials credentials) =>
+        Presign(request, credentials, trace: null, bucket: true);
+
     /// <summary>Signs <paramref name="request"/>; when <paramref name="trace"/> is given, also records the intermediate strings.</summary>
-    internal string Presign(in PresignRequest request, StorageCredentials credentials, CosSignatureTrace? trace)
+    internal string Presign(in PresignRequest request, StorageCredentials credentials, CosSignatureTrace? trace, bool bucket = false)
     {
-        long expirySeconds = PresignGuard.Validate(request, credentials, s_maxExpiry);
+        long expirySeconds = PresignGuard.Validate(request, credentials, s_maxExpiry, bucket);
         long start = request.SignedAt.ToUnixTimeSeconds();
         if (start < 0)
         {

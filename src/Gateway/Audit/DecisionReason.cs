@@ -53,6 +53,15 @@ internal enum DecisionReason
 
     /// <summary>An allow rule matched and the link was signed.</summary>
     RuleAllow,
+
+    /// <summary>The store did not answer a listing in time (504).</summary>
+    StoreTimeout,
+
+    /// <summary>A folder page was shown, with the names the caller may open.</summary>
+    Listed,
+
+    /// <summary>A folder holds nothing the caller may open: empty, missing or all denied, alike (404).</summary>
+    NothingListed,
 }
 
 /// <summary>What each <see cref="DecisionReason"/> means on the wire: its audit name, outcome, status and title.</summary>
@@ -85,6 +94,9 @@ internal static class DecisionReasons
         DecisionReason.CredentialsExpired => "credentials-expired",
         DecisionReason.ClientAddressUnsupported => "client-address-unsupported",
         DecisionReason.RuleAllow => "rule-allow",
+        DecisionReason.StoreTimeout => "store-timeout",
+        DecisionReason.Listed => "listed",
+        DecisionReason.NothingListed => "nothing-listed",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 
@@ -104,8 +116,8 @@ internal static class DecisionReasons
     /// <summary>The audit outcome: <c>allow</c>, <c>deny</c>, or <c>error</c> when the gateway, not the caller, failed.</summary>
     public static string Outcome(this DecisionReason reason) => reason switch
     {
-        DecisionReason.RuleAllow => AuditDecisions.Allow,
-        DecisionReason.Unfinished or DecisionReason.StoreUnreachable or DecisionReason.CredentialsUnavailable or DecisionReason.CredentialsExpired => AuditDecisions.Error,
+        DecisionReason.RuleAllow or DecisionReason.Listed => AuditDecisions.Allow,
+        DecisionReason.Unfinished or DecisionReason.StoreUnreachable or DecisionReason.StoreTimeout or DecisionReason.CredentialsUnavailable or DecisionReason.CredentialsExpired => AuditDecisions.Error,
         _ => AuditDecisions.Deny,
     };
 
@@ -122,6 +134,8 @@ internal static class DecisionReasons
         DecisionReason.InvalidOptions => (StatusCodes.Status400BadRequest, "Invalid download options", "The download options are invalid."),
         DecisionReason.ObjectMissing => (StatusCodes.Status404NotFound, "Not found", "The file does not exist."),
         DecisionReason.StoreUnreachable => (StatusCodes.Status502BadGateway, "Storage unavailable", "The storage service could not be reached."),
+        DecisionReason.StoreTimeout => (StatusCodes.Status504GatewayTimeout, "Storage timed out", "The storage service did not answer in time."),
+        DecisionReason.NothingListed => (StatusCodes.Status404NotFound, "Not found", "There is nothing here you can open."),
         DecisionReason.CredentialsUnavailable => (StatusCodes.Status503ServiceUnavailable, "Storage credentials unavailable", "The gateway cannot sign downloads right now."),
         DecisionReason.CredentialsExpired => (StatusCodes.Status503ServiceUnavailable, "Storage credentials expired", "The gateway cannot sign downloads right now."),
         DecisionReason.ClientAddressUnsupported => (StatusCodes.Status403Forbidden, "Address not supported", "This download's link is bound to the caller's IPv4 address; connect over IPv4."),

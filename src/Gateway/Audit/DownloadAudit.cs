@@ -55,7 +55,13 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
                 var who = subject ?? AuditDecisions.None;
                 var from = clientAddress ?? AuditDecisions.None;
                 var agent = userAgent ?? AuditDecisions.None;
-                if (decision.ObjectKey is not null)
+                if (decision.ListingPrefix is not null)
+                {
+                    Log.Listing(
+                        logger, outcome, reason.Name(), rulesVersion, route.RouteId, request.Path.Value, route.StoreName,
+                        decision.Bucket ?? AuditDecisions.None, decision.ListingPrefix, decision.ListingEntries, who, from, agent);
+                }
+                else if (decision.ObjectKey is not null)
                 {
                     Log.Signed(
                         logger, outcome, reason.Name(), ruleId, rulesVersion, route.RouteId, request.Path.Value, route.StoreName,
@@ -113,6 +119,13 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
             Add(tags, AuditTags.Signer, decision.Signer);
         }
 
+        if (decision.ListingPrefix is not null)
+        {
+            Add(tags, AuditTags.Bucket, decision.Bucket);
+            Add(tags, AuditTags.ListingPrefix, decision.ListingPrefix);
+            Add(tags, AuditTags.ListingEntries, decision.ListingEntries);
+        }
+
         Add(tags, AuditTags.Decision, outcome);
         Add(tags, AuditTags.Reason, decision.Reason.Name());
         Add(tags, AuditTags.RuleId, ruleId);
@@ -146,6 +159,25 @@ internal sealed partial class DownloadAudit(GatewayTelemetry telemetry, RuleSetP
 #pragma warning disable LOGGEN002
     private static partial class Log
     {
+        [LoggerMessage(
+            EventId = LogEvents.AuditListing,
+            Level = LogLevel.Information,
+            Message = "Folder {Decision} ({Reason}) with rules {RulesVersion} on route {RouteId} for {UrlPath}: store {Store}, bucket {Bucket}, prefix {ListingPrefix}, {ListingEntries} entries shown; subject {Subject} from {ClientAddress} ({UserAgent}).")]
+        public static partial void Listing(
+            ILogger logger,
+            string decision,
+            string reason,
+            string rulesVersion,
+            string routeId,
+            string? urlPath,
+            string store,
+            string bucket,
+            string listingPrefix,
+            int listingEntries,
+            string subject,
+            string clientAddress,
+            string userAgent);
+
         [LoggerMessage(
             EventId = LogEvents.AuditDecision,
             Level = LogLevel.Information,

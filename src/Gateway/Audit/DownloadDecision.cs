@@ -40,6 +40,12 @@ internal sealed class DownloadDecision(DownloadRoute route, DateTimeOffset opene
     /// <summary>What signed the link: <c>cos</c>, <c>s3</c>, or a CDN signer such as <c>cloudfront</c>; null until signed.</summary>
     public string? Signer { get; private set; }
 
+    /// <summary>The key prefix of a folder page; null for a download.</summary>
+    public string? ListingPrefix { get; private set; }
+
+    /// <summary>How many names a folder page showed.</summary>
+    public int ListingEntries { get; private set; }
+
     /// <summary>What was wrong, for the caller's error answer (not audited); null for the reason's default. Never a secret.</summary>
     public string? Detail { get; private set; }
 
@@ -67,6 +73,14 @@ internal sealed class DownloadDecision(DownloadRoute route, DateTimeOffset opene
         ObjectKey = objectKey;
         ExpiresAt = expiresAt;
         CredentialKind = credentialKind;
+    }
+
+    /// <summary>Records a folder page: the bucket, the key prefix listed and how many names were shown.</summary>
+    public void Listed(string bucket, string prefix, int entries)
+    {
+        Bucket = bucket;
+        ListingPrefix = prefix;
+        ListingEntries = entries;
     }
 }
 

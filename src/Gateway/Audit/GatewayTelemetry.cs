@@ -77,6 +77,8 @@ internal static class AuditTags
     public const string Store = "gateway.store";
     public const string Bucket = "gateway.bucket";
     public const string ObjectKey = "gateway.object.key";
+    public const string ListingPrefix = "gateway.listing.prefix";
+    public const string ListingEntries = "gateway.listing.entries";
     public const string UrlExpiresAt = "gateway.url.expires_at";
     public const string CredentialKind = "gateway.credential.kind";
     public const string Signer = "gateway.signer";

@@ -20,6 +20,7 @@ internal static class CommandLine
         ExplainCommand.Command,
         PolicyCommand.Command,
         HealthcheckCommand.Command,
+        RewriteCommand.Command,
     ];
 
     /// <summary>

@@ -55,7 +55,7 @@ internal static class PolicyCommand
         foreach (var (name, store) in stores.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"# {name} ({KebabCaseNames.Of(store.Provider!.Value)}, bucket {store.Bucket})");
-            output.WriteLine(LeastPrivilegePolicy.For(store, LeastPrivilegePolicy.Prefixes(name, routes), indented: true));
+            output.WriteLine(LeastPrivilegePolicy.For(store, LeastPrivilegePolicy.Prefixes(name, routes), indented: true, LeastPrivilegePolicy.ListingPrefixes(name, routes)));
         }
 
         return 0;

@@ -18,6 +18,8 @@ internal static class LogEvents
     public const int IdentityProviderUnreachable = 1300;
     public const int AuditDecision = 1400;
     public const int TelemetryLost = 1401;
+    public const int AuditListing = 1402;
+    public const int ListingFailed = 1403;
     public const int RedisUnreachable = 1500;
     public const int RedisRestored = 1501;
     public const int Unhandled = 1900;

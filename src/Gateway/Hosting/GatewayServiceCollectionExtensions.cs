@@ -9,6 +9,7 @@ using Gateway.Redis;
 using Gateway.Routing;
 using Gateway.Stores;
 using Gateway.Diagnostics;
+using Gateway.Listing;
 using Gateway.Metrics;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,7 @@ internal static class GatewayServiceCollectionExtensions
             .AddGatewayCdns()
             .AddDownloadRoutes(builder.Configuration)
             .AddDownloads()
+            .AddFolderListing()
             .AddInProcessRequests()
             .AddGatewayDiagnostics();
         builder.AddGatewayTelemetry();

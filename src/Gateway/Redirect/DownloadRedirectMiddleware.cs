@@ -2,6 +2,7 @@ using Gateway.Audit;
 using Gateway.Authorization;
 using Gateway.Diagnostics;
 using Gateway.Hosting;
+using Gateway.Listing;
 using Gateway.Rules;
 using Microsoft.AspNetCore.Authentication;
 using Yarp.ReverseProxy.Forwarder;
@@ -13,7 +14,7 @@ namespace Gateway.Redirect;
 /// <see cref="LinkIssuer"/> signs, and the answer is <c>302</c> to the signed URL, the link as JSON, or the object
 /// streamed (proxy mode). Ordinary proxy routes pass through to YARP.
 /// </summary>
-internal sealed class DownloadRedirectMiddleware(RequestDelegate next, RuleSetProvider rules, LinkIssuer issuer, IHttpForwarder forwarder)
+internal sealed class DownloadRedirectMiddleware(RequestDelegate next, RuleSetProvider rules, LinkIssuer issuer, IHttpForwarder forwarder, FolderPages folders)
 {
     private const string ReferrerPolicyHeader = "Referrer-Policy";
 
@@ -22,6 +23,11 @@ internal sealed class DownloadRedirectMiddleware(RequestDelegate next, RuleSetPr
 
     private Task InvokeCore(HttpContext context, DownloadDecision decision)
     {
+        if (FolderPages.IsFolderRequest(context, decision.Route))
+        {
+            return folders.AnswerAsync(context, decision);
+        }
+
         var request = context.Request;
         var method = HttpMethods.GetCanonicalizedValue(request.Method);
         var verdict = DownloadDecider.Decide(
@@ -69,7 +75,8 @@ internal sealed class DownloadRedirectMiddleware(RequestDelegate next, RuleSetPr
         return Task.CompletedTask;
     }
 
-    private static Task RefuseAsync(HttpContext context, DownloadDecision decision)
+    /// <summary>Answers the refusal of <paramref name="decision"/>'s reason: its status, title and detail (with Retry-After for a 503).</summary>
+    internal static Task RefuseAsync(HttpContext context, DownloadDecision decision)
     {
         var (status, title, detail) = decision.Reason.Refusal();
         if (status == StatusCodes.Status503ServiceUnavailable)

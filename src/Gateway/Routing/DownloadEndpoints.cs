@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Gateway.Stores;
 using Yarp.ReverseProxy.Configuration;
 
@@ -81,4 +82,11 @@ internal sealed class LiveDownloadRoutes
         .SelectMany(source => source.Endpoints)
         .Select(endpoint => endpoint.Metadata.GetMetadata<DownloadRoute>())
         .OfType<DownloadRoute>();
+
+    /// <summary>The download routes with the path pattern each one matches.</summary>
+    public IEnumerable<(DownloadRoute Route, RoutePattern Pattern)> WithPatterns => (_endpoints?.DataSources ?? [])
+        .SelectMany(source => source.Endpoints)
+        .OfType<RouteEndpoint>()
+        .Where(endpoint => endpoint.Metadata.GetMetadata<DownloadRoute>() is not null)
+        .Select(endpoint => (endpoint.Metadata.GetMetadata<DownloadRoute>()!, endpoint.RoutePattern));
 }

@@ -35,4 +35,7 @@ internal static class DownloadMetadata
 
     /// <summary>Optional COS bandwidth cap in bits per second, signed into the URL as <c>x-cos-traffic-limit</c>.</summary>
     public const string TrafficLimit = "Download.TrafficLimit";
+
+    /// <summary>Optional <c>true</c>: a path ending in <c>/</c> answers a folder page (HTML or JSON) of what the caller may download beneath it.</summary>
+    public const string Listing = "Download.Listing";
 }

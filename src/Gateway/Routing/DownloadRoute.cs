@@ -12,6 +12,7 @@ namespace Gateway.Routing;
 /// <param name="RateLimitPolicy">The signing rate limit policy, or null when the route turned limiting off.</param>
 /// <param name="AllowInline">Whether a caller may ask for <c>inline</c> when the route's default is <c>attachment</c>.</param>
 /// <param name="Signing">The CDN and COS bandwidth cap the link is signed with, if any.</param>
+/// <param name="Listing">Whether a path ending in <c>/</c> answers a folder page; the key template then ends with the path's catch-all.</param>
 internal sealed record DownloadRoute(
     string RouteId,
     string StoreName,
@@ -23,4 +24,5 @@ internal sealed record DownloadRoute(
     bool Proxy = false,
     string? RateLimitPolicy = null,
     bool AllowInline = false,
-    RouteSigning? Signing = null);
+    RouteSigning? Signing = null,
+    bool Listing = false);

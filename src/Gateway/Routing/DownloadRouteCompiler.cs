@@ -92,6 +92,16 @@ internal static class DownloadRouteCompiler
             errors.Add($"Metadata '{DownloadMetadata.Mode}' must be 'redirect' or 'proxy'.");
         }
 
+        var listing = false;
+        if (metadata.TryGetValue(DownloadMetadata.Listing, out var listingText) && !bool.TryParse(listingText, out listing))
+        {
+            errors.Add($"Metadata '{DownloadMetadata.Listing}' must be 'true' or 'false'.");
+        }
+        else if (listing && template is not null && !EndsWithCatchAll(route, template))
+        {
+            errors.Add($"Metadata '{DownloadMetadata.Listing}' needs Match.Path to end with a catch-all parameter ('{{**path}}') and '{DownloadMetadata.KeyTemplate}' to end with it.");
+        }
+
         var rateLimitPolicy = RateLimitPolicy(route, context.RateLimits);
         // A missing default policy is reported once, for Gateway:RateLimits:DefaultPolicy; here only the route's own choice.
         if (route.RateLimiterPolicy is { Length: > 0 } && rateLimitPolicy is not null && !context.RateLimits.Policies.ContainsKey(rateLimitPolicy))
@@ -101,7 +111,7 @@ internal static class DownloadRouteCompiler
 
         var signing = RouteSigning.Compile(metadata, storeName, mode == "proxy", disposition is not null || contentType is not null || allowInline, context.Signing, errors);
         return errors.Count == 0 && template is not null
-            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists, Proxy: mode == "proxy", rateLimitPolicy, allowInline, signing)
+            ? new DownloadRoute(route.RouteId, storeName, template, lifetime, disposition, contentType, checkExists, Proxy: mode == "proxy", rateLimitPolicy, allowInline, signing, listing)
             : null;
     }
 
@@ -112,6 +122,20 @@ internal static class DownloadRouteCompiler
         var name when string.Equals(name, RateLimitOptions.Disable, StringComparison.OrdinalIgnoreCase) => null,
         var name => name,
     };
+
+    /// <summary>Whether the path pattern's last segment is one catch-all parameter, and the key template ends with it.</summary>
+    private static bool EndsWithCatchAll(RouteConfig route, ObjectKeyTemplate template)
+    {
+        try
+        {
+            return route.Match.Path is { } path && RoutePatternFactory.Parse(path).PathSegments is [.., { Parts: [RoutePatternParameterPart { IsCatchAll: true } last] }]
+                && string.Equals(last.Name, template.TrailingPlaceholder, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (RoutePatternException)
+        {
+            return false;
+        }
+    }
 
     private static HashSet<string> RouteParameters(RouteConfig route, List<string> errors)
     {

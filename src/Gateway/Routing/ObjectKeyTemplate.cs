@@ -29,6 +29,12 @@ internal sealed class ObjectKeyTemplate
     /// <summary>The route-value names the template uses.</summary>
     public IEnumerable<string> Placeholders => _parts.Where(p => p.IsPlaceholder).Select(p => p.Value);
 
+    /// <summary>How many characters of the template are fixed text: the more, the narrower the keys it reaches.</summary>
+    public int LiteralLength => _parts.Where(p => !p.IsPlaceholder).Sum(p => p.Value.Length);
+
+    /// <summary>The placeholder the template ends with, or null when it ends with literal text.</summary>
+    public string? TrailingPlaceholder => _parts[^1].IsPlaceholder ? _parts[^1].Value : null;
+
     /// <summary>Parses a template, or returns the reason it is invalid.</summary>
     public static ObjectKeyTemplate? TryParse(string? text, out string? error)
     {
@@ -96,6 +102,95 @@ internal sealed class ObjectKeyTemplate
 
         error = ObjectKeyRules.Check(key, allowEmpty: false);
         return error is null ? key : null;
+    }
+
+    /// <summary>
+    /// Builds the key prefix of a folder: the template with its trailing placeholder (see <see cref="TrailingPlaceholder"/>)
+    /// set to <paramref name="folder"/>, which is empty or ends with <c>/</c>. The prefix is empty or ends with <c>/</c>,
+    /// and obeys the key rules; null with the reason otherwise.
+    /// </summary>
+    public string? TryBuildPrefix(RouteValueDictionary values, string folder, out string? error)
+    {
+        var trailing = TrailingPlaceholder ?? throw new InvalidOperationException("The template has no trailing placeholder.");
+        var folderValues = new RouteValueDictionary(values) { [trailing] = "x" };
+        var sample = TryBuild(folderValues, out error);
+        if (sample is null)
+        {
+            return null;
+        }
+
+        var prefix = string.Concat(sample.AsSpan(0, sample.Length - 1), folder);
+        if (prefix.Length > 0 && prefix[^1] != '/')
+        {
+            error = "A folder path ends with '/'.";
+            return null;
+        }
+
+        error = ObjectKeyRules.Check(prefix.AsSpan().TrimEnd('/'), allowEmpty: true);
+        return error is null ? prefix : null;
+    }
+
+    /// <summary>
+    /// Inverts the template: the route values that build exactly <paramref name="key"/>, or null when none do. A
+    /// placeholder never takes an empty value, and takes a <c>/</c> only when <paramref name="isCatchAll"/> says its
+    /// route parameter is a catch-all; when several splits fit, the one with the shortest leading values is taken.
+    /// </summary>
+    public Dictionary<string, string>? TryMatch(string key, Func<string, bool> isCatchAll)
+    {
+        if (ObjectKeyRules.Check(key, allowEmpty: false) is not null)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        return Match(key, 0, 0, values, isCatchAll) ? values : null;
+    }
+
+    private bool Match(string key, int part, int at, Dictionary<string, string> values, Func<string, bool> isCatchAll)
+    {
+        if (part == _parts.Length)
+        {
+            return at == key.Length;
+        }
+
+        var current = _parts[part];
+        if (!current.IsPlaceholder)
+        {
+            return key.AsSpan(at).StartsWith(current.Value, StringComparison.Ordinal)
+                && Match(key, part + 1, at + current.Value.Length, values, isCatchAll);
+        }
+
+        // A placeholder used twice must take the same value both times.
+        if (values.TryGetValue(current.Value, out var bound))
+        {
+            return key.AsSpan(at).StartsWith(bound, StringComparison.Ordinal)
+                && Match(key, part + 1, at + bound.Length, values, isCatchAll);
+        }
+
+        var slashAllowed = isCatchAll(current.Value);
+        var end = part + 1 == _parts.Length ? key.Length : key.Length - 1;
+        for (var stop = at + 1; stop <= end; stop++)
+        {
+            if (!slashAllowed && key[stop - 1] == '/')
+            {
+                break;
+            }
+
+            if (part + 1 == _parts.Length && stop != key.Length)
+            {
+                continue;
+            }
+
+            values[current.Value] = key[at..stop];
+            if (Match(key, part + 1, stop, values, isCatchAll))
+            {
+                return true;
+            }
+
+            values.Remove(current.Value);
+        }
+
+        return false;
     }
 
 }

@@ -54,7 +54,7 @@ internal sealed partial class StoreRegistry : IDisposable
         foreach (var (name, store) in options.Value.Stores)
         {
             var prefixes = LeastPrivilegePolicy.Prefixes(name, routes);
-            stores[name] = Create(name, store, prefixes);
+            stores[name] = Create(name, store, prefixes, LeastPrivilegePolicy.ListingPrefixes(name, routes));
             if (store.Credentials!.UsesSts)
             {
                 granted[name] = prefixes;
@@ -108,7 +108,7 @@ internal sealed partial class StoreRegistry : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(provider)),
     };
 
-    private Store Create(string name, StoreOptions options, IReadOnlyList<string> prefixes)
+    private Store Create(string name, StoreOptions options, IReadOnlyList<string> prefixes, IReadOnlyList<string> listing)
     {
         var address = AddressOf(options);
         var provider = options.Provider!.Value;
@@ -119,13 +119,13 @@ internal sealed partial class StoreRegistry : IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(options), $"Gateway:Stores:{name}:Provider is not supported."),
         };
 
-        return new Store(name, provider, address, presigner, CreateCredentials(name, options, prefixes));
+        return new Store(name, provider, address, presigner, CreateCredentials(name, options, prefixes, listing));
     }
 
-    private ICredentialsProvider CreateCredentials(string store, StoreOptions options, IReadOnlyList<string> prefixes)
+    private ICredentialsProvider CreateCredentials(string store, StoreOptions options, IReadOnlyList<string> prefixes, IReadOnlyList<string> listing)
     {
         var credentials = options.Credentials!;
-        var policy = LeastPrivilegePolicy.For(options, prefixes);
+        var policy = LeastPrivilegePolicy.For(options, prefixes, listing: listing);
         ICredentialsSource? source = credentials.Source switch
         {
             CredentialSource.TencentSts => new TencentStsCredentialsSource(

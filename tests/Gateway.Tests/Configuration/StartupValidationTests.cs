@@ -55,6 +55,17 @@ public sealed class StartupValidationTests
                 "Gateway:RateLimits:Policies:empty", "ReverseProxy:Routes:tenant-files",
             ],
             Hidden: ["nowhere"]),
+        ["bad folder page settings"] = new(
+            new()
+            {
+                ["Gateway:Listing:PageSize"] = "5000",
+                ["Gateway:Listing:AttemptTimeout"] = "00:00:30",
+                ["Gateway:Listing:TotalTimeout"] = "00:00:10",
+                ["Gateway:Listing:Retries"] = "9",
+                ["ReverseProxy:Routes:user-files:Metadata:Download.Listing"] = "maybe",
+            },
+            Named: ["Gateway:Listing.PageSize", "Gateway:Listing:TotalTimeout", "Gateway:Listing.Retries", "ReverseProxy:Routes:user-files"],
+            Hidden: ["5000", "maybe"]),
         ["bad Redis settings"] = new(
             new()
             {

@@ -26,8 +26,8 @@ public sealed class BrowserSignInFixture : IAsyncLifetime
         _gateway = await StartGatewayAsync();
     }
 
-    /// <summary>A gateway that signs browsers in with this fixture's provider and signs URLs for its s3rver.</summary>
-    internal Task<GatewayHost> StartGatewayAsync(TimeSpan? sessionLifetime = null)
+    /// <summary>A gateway that signs browsers in with this fixture's provider and signs URLs for its s3rver, with optional <paramref name="extra"/> settings.</summary>
+    internal Task<GatewayHost> StartGatewayAsync(TimeSpan? sessionLifetime = null, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -40,6 +40,11 @@ public sealed class BrowserSignInFixture : IAsyncLifetime
         if (sessionLifetime is { } lifetime)
         {
             overrides["Authentication:Oidc:Session:Lifetime"] = lifetime.ToString();
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
         }
 
         return GatewayHost.StartAsync(overrides);

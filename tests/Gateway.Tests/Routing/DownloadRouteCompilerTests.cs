@@ -40,6 +40,29 @@ public sealed class DownloadRouteCompilerTests
     }
 
     [Theory]
+    [InlineData("/files/{tenant}/{**path}", "tenants/{tenant}/{path}", "true", null)]
+    [InlineData("/files/{tenant}/{**path}", "tenants/{tenant}/{path}", "yes", "must be 'true' or 'false'")]
+    [InlineData("/files/{tenant}/{path}", "tenants/{tenant}/{path}", "true", "needs Match.Path to end with a catch-all")]
+    [InlineData("/files/{**path}", "{path}.bin", "true", "needs Match.Path to end with a catch-all")]
+    [InlineData("/files/{tenant}/{**path}", "tenants/{path}/{tenant}", "true", "needs Match.Path to end with a catch-all")]
+    public void Compile_Listing_NeedsTheKeyToEndWithThePathsCatchAll(string path, string key, string listing, string? error)
+    {
+        var route = Route(new() { [DownloadMetadata.Store] = "s3", [DownloadMetadata.KeyTemplate] = key, [DownloadMetadata.Listing] = listing }, path);
+
+        var errors = DownloadRouteCompiler.Validate(route, Options);
+
+        if (error is null)
+        {
+            Assert.Empty(errors);
+            Assert.True(Compile(route, Options)!.Listing);
+        }
+        else
+        {
+            Assert.Contains(errors, e => e.Contains("'Download.Listing' " + error, StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
     [InlineData(null, "signing")]
     [InlineData("", "signing")]
     [InlineData("strict", "strict")]

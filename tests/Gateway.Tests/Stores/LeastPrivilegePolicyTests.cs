@@ -55,6 +55,27 @@ public sealed class LeastPrivilegePolicyTests
     }
 
     [Fact]
+    public void For_RoutesWithFolderPages_AddListingNarrowedToTheirPrefixes()
+    {
+        var s3 = new StoreOptions { Provider = StoreProvider.S3, Bucket = "archive", Region = "eu-west-1" };
+        var cos = new StoreOptions { Provider = StoreProvider.Cos, Bucket = "examplebucket-1250000000", Region = "ap-guangzhou" };
+        var listing = LeastPrivilegePolicy.ListingPrefixes("s3", [Route("s3", "tenants/{path}") with { Listing = true }, Route("s3", "public/{path}")]);
+
+        using var iam = JsonDocument.Parse(LeastPrivilegePolicy.For(s3, ["public/", "tenants/"], listing: listing));
+        using var cam = JsonDocument.Parse(LeastPrivilegePolicy.For(cos, ["tenants/"], listing: listing));
+
+        Assert.Equal(["tenants/"], listing);
+        var list = iam.RootElement.GetProperty("Statement")[1];
+        Assert.Equal("s3:ListBucket", list.GetProperty("Action")[0].GetString());
+        Assert.Equal("arn:aws:s3:::archive", list.GetProperty("Resource")[0].GetString());
+        Assert.Equal("tenants/*", list.GetProperty("Condition").GetProperty("StringLike").GetProperty("s3:prefix")[0].GetString());
+        var camList = cam.RootElement.GetProperty("statement")[1];
+        Assert.Equal("name/cos:GetBucket", camList.GetProperty("action")[0].GetString());
+        Assert.Equal("tenants/*", camList.GetProperty("condition").GetProperty("string_like").GetProperty("cos:prefix")[0].GetString());
+        Assert.Single(JsonDocument.Parse(LeastPrivilegePolicy.For(s3, ["tenants/"])).RootElement.GetProperty("Statement").EnumerateArray());
+    }
+
+    [Fact]
     public void PolicyCommand_DefaultConfiguration_PrintsEveryStorePolicy()
     {
         using var output = new StringWriter();
