@@ -89,7 +89,7 @@ public sealed class CommandLineTests(GatewayFixture fixture)
         Assert.Equal(2, exit);
         Assert.Empty(output);
         Assert.StartsWith(problem, error, StringComparison.Ordinal);
-        Assert.Contains("The verbs are: token, explain, policy, healthcheck.", error, StringComparison.Ordinal);
+        Assert.Contains("The verbs are: token, explain, policy, healthcheck, rewrite.", error, StringComparison.Ordinal);
         Assert.Contains("--help", error, StringComparison.Ordinal);
     }
 
