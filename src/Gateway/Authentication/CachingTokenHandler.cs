@@ -55,7 +55,7 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
     public override SecurityToken ReadToken(string token) => inner.ReadToken(token);
 
     /// <summary>
-    /// A copy of the identity of <paramref name="token"/> when the bearer handler accepted it before and it still counts
+    /// The shared, frozen identity of <paramref name="token"/> when the bearer handler accepted it before and it still counts
     /// (unexpired, recent, its key still current: configured in <paramref name="parameters"/>, or in the JWKS of
     /// <paramref name="manager"/>); otherwise null, and the handler validates the token in full.
     /// </summary>
@@ -79,8 +79,9 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
         await IsStillASigningKeyAsync(remembered.Result.SecurityToken.SigningKey, parameters, manager) ? remembered.Shared : null;
 
     /// <summary>
-    /// Adds an entry while fewer than <see cref="JwtOptions.ValidatedTokenCacheSize"/> are held. When full, expired
-    /// entries go first (at most once a second, the scan is linear); if none did, the token is simply not remembered.
+    /// Adds an entry while fewer than <see cref="JwtOptions.ValidatedTokenCacheSize"/> are held. Expired entries stay
+    /// (lookups skip them) until the cache is full; then they go first (at most once a second, the scan is linear), and
+    /// if none did, the token is simply not remembered.
     /// </summary>
     private void Remember(string token, ValidatedToken entry, DateTimeOffset now)
     {
