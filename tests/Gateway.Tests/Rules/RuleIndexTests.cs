@@ -99,12 +99,24 @@ public sealed class RuleIndexTests
             rules.Evaluate(request);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        // The steady state allocates nothing. A round can still see the runtime's own work on this thread (a method
+        // being recompiled while the suite loads the machine), so a few rounds are allowed to find a clean one.
+        long allocated = 0;
+        for (var round = 0; round < 5; round++)
         {
-            rules.Evaluate(request);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                rules.Evaluate(request);
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated == 0)
+            {
+                break;
+            }
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 }
