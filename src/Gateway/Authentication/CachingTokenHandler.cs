@@ -174,9 +174,6 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
     /// <summary>A validation result and until when it may be reused.</summary>
     private sealed class ValidatedToken(TokenValidationResult result, DateTimeOffset until)
     {
-        // A copy taken now, so that whatever the first request does with its own identity stays with that request.
-        private readonly ClaimsIdentity _identity = result.ClaimsIdentity.Clone();
-
         public TokenValidationResult Result { get; } = result;
 
         public DateTimeOffset Until { get; } = until;
@@ -184,14 +181,17 @@ internal sealed class CachingTokenHandler(TokenHandler inner, JwtOptions options
         /// <summary>Set once the bearer handler accepted the token, after its events; a stale read only costs a full validation.</summary>
         public bool Accepted { get; set; }
 
-        /// <summary>The identity every request of an accepted token shares: its claims cannot change, so none can change another's.</summary>
+        /// <summary>
+        /// The identity every request of an accepted token shares, copied now, before the first request can change its
+        /// own: its claims cannot change, so none can change another's.
+        /// </summary>
         public ClaimsIdentity Shared { get; } = new FrozenClaimsIdentity(result.ClaimsIdentity);
 
-        /// <summary>The result with its own copy of the identity.</summary>
+        /// <summary>The result with its own copy of the identity, which that request may change.</summary>
         public TokenValidationResult Fresh() => new()
         {
             IsValid = true,
-            ClaimsIdentity = _identity.Clone(),
+            ClaimsIdentity = Shared.Clone(),
             SecurityToken = Result.SecurityToken,
             Issuer = Result.Issuer,
             TokenType = Result.TokenType,
