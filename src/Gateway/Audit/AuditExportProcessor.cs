@@ -6,7 +6,8 @@ using OpenTelemetry;
 namespace Gateway.Audit;
 
 /// <summary>
-/// Exports finished spans from a bounded queue on a background task, so a request never waits on the collector.
+/// Exports finished spans from a bounded queue on a thread of its own, so a request never waits on the collector: the
+/// exporter sends synchronously, and on a thread-pool thread a slow collector would hold back the requests queued behind it.
 /// When the queue is full or an export fails, the spans are counted on <c>gateway.telemetry.dropped</c> and
 /// <c>gateway.telemetry.export.failures</c> and a warning is logged at most once per interval; the next batch
 /// goes out as soon as the collector answers again.
@@ -16,19 +17,19 @@ internal sealed partial class AuditExportProcessor : BaseExportProcessor<Activit
     /// <summary>The most spans held while the collector is slow or away.</summary>
     public const int QueueCapacity = 8192;
 
-    // Large enough that one export per few hundred milliseconds keeps up with a busy gateway; a request body of a
-    // few megabytes at most.
-    private const int MaxBatchSize = 2048;
+    // A full batch goes at once: on a busy gateway spans then wait milliseconds, and are collected young instead of
+    // being promoted through the GC's generations while a larger batch fills. The SDK's own default size.
+    private const int MaxBatchSize = 512;
 
-    // While spans gather, how often to look whether a full batch is ready.
-    private static readonly TimeSpan GatherPollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
 
     private readonly GatewayTelemetry _telemetry;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Channel<Activity> _queue;
-    private readonly Task _exportLoop;
+    private readonly AutoResetEvent _batchReady = new(initialState: false);
+    private readonly Thread _exportThread;
+    private int _queued;
     private readonly TimeSpan _scheduleDelay;
     private long _lastWarningTicks = long.MinValue;
     private long _unreportedLost;
@@ -43,20 +44,28 @@ internal sealed partial class AuditExportProcessor : BaseExportProcessor<Activit
         _logger = logger;
         _queue = Channel.CreateBounded<Activity>(
             new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            _ => Lost(1, "queue-full"));
-        _exportLoop = Task.Run(ExportLoopAsync);
+            _ =>
+            {
+                // A dropped span is not queued, though the write that dropped it reports success.
+                Interlocked.Decrement(ref _queued);
+                Lost(1, "queue-full");
+            });
+        _exportThread = new Thread(ExportLoop) { IsBackground = true, Name = "Gateway audit export" };
+        _exportThread.Start();
     }
 
     protected override void OnExport(Activity data)
     {
-        if (data.Recorded)
+        // Exactly one writer sees the queue reach a full batch, and wakes the exporter.
+        if (data.Recorded && _queue.Writer.TryWrite(data) && Interlocked.Increment(ref _queued) == MaxBatchSize)
         {
-            _queue.Writer.TryWrite(data);
+            _batchReady.Set();
         }
     }
 
     protected override bool OnForceFlush(int timeoutMilliseconds)
     {
+        _batchReady.Set();
         var deadline = Stopwatch.GetTimestamp() + (timeoutMilliseconds < 0 ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(timeoutMilliseconds)).Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
         while (_queue.Reader.Count > 0 && Stopwatch.GetTimestamp() < deadline)
         {
@@ -69,22 +78,24 @@ internal sealed partial class AuditExportProcessor : BaseExportProcessor<Activit
     protected override bool OnShutdown(int timeoutMilliseconds)
     {
         _queue.Writer.TryComplete();
-        var finished = _exportLoop.Wait(timeoutMilliseconds < 0 ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(timeoutMilliseconds));
+        _batchReady.Set();
+        var finished = _exportThread.Join(timeoutMilliseconds < 0 ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(timeoutMilliseconds));
         return exporter.Shutdown(timeoutMilliseconds) && finished;
     }
 
-    private async Task ExportLoopAsync()
+    private void ExportLoop()
     {
         var batch = new Activity[MaxBatchSize];
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+
+        // Blocking is right on this thread: it is the exporter's own.
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             // Let spans gather for up to the schedule delay, so a quiet gateway sends batches rather than one request per
-            // span; a full batch goes at once, so a busy gateway never sleeps while its queue fills.
-            var gathering = _time.GetTimestamp();
-            while (reader.Count < MaxBatchSize && !reader.Completion.IsCompleted && _time.GetElapsedTime(gathering) < _scheduleDelay)
+            // span; a full batch, a flush or the shutdown wakes the thread at once.
+            if (Volatile.Read(ref _queued) < MaxBatchSize && !reader.Completion.IsCompleted)
             {
-                await Task.Delay(GatherPollInterval, _time).ConfigureAwait(false);
+                _batchReady.WaitOne(_scheduleDelay);
             }
 
             var count = 0;
@@ -93,6 +104,7 @@ internal sealed partial class AuditExportProcessor : BaseExportProcessor<Activit
                 batch[count++] = activity;
             }
 
+            Interlocked.Add(ref _queued, -count);
             ExportResult result;
             try
             {
