@@ -11,10 +11,13 @@ namespace Gateway.Authentication;
 
 /// <summary>
 /// Registers JWT bearer for apps and, when <c>Authentication:Oidc:Authority</c> is set, cookie + OpenID Connect for
-/// browsers, with their options validated at start-up.
+/// browsers, with their options validated at start-up; and adds the authentication step to the pipeline.
 /// </summary>
 internal static class AuthenticationRegistration
 {
+    // What UseAuthentication sets so that WebApplication does not add a second authentication step of its own.
+    private const string AuthenticationMiddlewareSet = "__AuthenticationMiddlewareSet";
+
     /// <summary>Shared by every instance, so that a session cookie from one instance opens on another.</summary>
     public const string DataProtectionApplicationName = "object-storage-gateway";
 
@@ -61,5 +64,22 @@ internal static class AuthenticationRegistration
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CookieAuthenticationOptions>, ConfigureBrowserSignIn>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ConfigureBrowserSignIn>());
         }
+    }
+
+    /// <summary>The framework's authentication step behind <see cref="RememberedBearerAuthentication"/>.</summary>
+    public static IApplicationBuilder UseGatewayAuthentication(this IApplicationBuilder app)
+    {
+        app.Properties[AuthenticationMiddlewareSet] = true;
+        return app.Use(next =>
+        {
+            var services = app.ApplicationServices;
+            var framework = new AuthenticationMiddleware(next, services.GetRequiredService<IAuthenticationSchemeProvider>());
+            return new RememberedBearerAuthentication(
+                next,
+                framework.Invoke,
+                services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
+                services.GetService<IOptionsMonitor<OpenIdConnectOptions>>(),
+                services.GetService<IClaimsTransformation>()).InvokeAsync;
+        });
     }
 }

@@ -45,8 +45,9 @@ internal static class GatewayServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Builds the pipeline: routing, the download's audit record, the method check, authentication, a 404 for a path
-    /// no endpoint serves, rate limits, authorization, then YARP with the redirect step. Batch items and explain run through the same pipeline.
+    /// Builds the pipeline: routing, the download's audit record, the method check, authentication (a remembered bearer
+    /// token first), a 404 for a path no endpoint serves, rate limits, authorization, then YARP with the redirect step.
+    /// Batch items and explain run through the same pipeline.
     /// </summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
@@ -74,7 +75,7 @@ internal static class GatewayServiceCollectionExtensions
         app.UseMiddleware<InProcessRequestMiddleware>();
         app.UseMiddleware<DownloadAuditMiddleware>();
         app.UseMiddleware<DownloadMethodMiddleware>();
-        app.UseAuthentication();
+        app.UseGatewayAuthentication();
         app.UseMiddleware<UnmatchedPathMiddleware>();
 
         // After authentication, so limits count per subject; before authorization, so denied floods are limited too.
