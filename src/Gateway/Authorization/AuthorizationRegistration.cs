@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +13,9 @@ internal static class AuthorizationRegistration
         services.AddOptionsWithValidateOnStart<GatewayAuthorizationOptions>().BindConfiguration(GatewayAuthorizationOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthorizationOptions>, GatewayAuthorizationOptionsValidator>());
 
-        // Before AddAuthorization, which tries to add the framework's own result handler.
+        // Before AddAuthorization, which tries to add the framework's own result handler and policy evaluator.
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
+        services.TryAddSingleton<IPolicyEvaluator, GatewayPolicyEvaluator>();
         services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthorizationOptions>, PolicyRegistration>());
         services.TryAddSingleton<RuleSetProvider>();
