@@ -60,14 +60,12 @@ internal sealed class RememberedBearerAuthentication
             return _framework(context);
         }
 
-        // What the framework's step leaves behind for a successful authentication.
+        // What the framework's step leaves behind for a successful authentication; its result is made only if asked for.
         var request = context.Request;
-        var result = AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), JwtBearerDefaults.AuthenticationScheme));
-        var features = new AuthenticatedFeatures(result);
+        var features = new AuthenticatedFeatures(new ClaimsPrincipal(identity));
         context.Features.Set<IAuthenticationFeature>(new AuthenticationFeature { OriginalPath = request.Path, OriginalPathBase = request.PathBase });
         context.Features.Set<IHttpAuthenticationFeature>(features);
         context.Features.Set<IAuthenticateResultFeature>(features);
-        context.User = result.Principal!;
         return _next(context);
     }
 
@@ -89,17 +87,21 @@ internal sealed class RememberedBearerAuthentication
     private static ReadOnlySpan<char> Token(string authorization) => authorization.AsSpan(BearerPrefix.Length).Trim();
 
     /// <summary>The features the framework's step sets after a successful authentication (its own class is internal).</summary>
-    private sealed class AuthenticatedFeatures(AuthenticateResult result) : IHttpAuthenticationFeature, IAuthenticateResultFeature
+    private sealed class AuthenticatedFeatures(ClaimsPrincipal user) : IHttpAuthenticationFeature, IAuthenticateResultFeature
     {
-        private AuthenticateResult? _result = result;
-        private ClaimsPrincipal? _user = result.Principal;
+        private AuthenticateResult? _result;
+        private ClaimsPrincipal? _user = user;
+        private bool _resultCleared;
 
         public AuthenticateResult? AuthenticateResult
         {
-            get => _result;
+            get => _result ??= _resultCleared || _user is null
+                ? null
+                : AuthenticateResult.Success(new AuthenticationTicket(_user, JwtBearerDefaults.AuthenticationScheme));
             set
             {
                 _result = value;
+                _resultCleared = value is null;
                 _user = value?.Principal;
             }
         }
@@ -111,6 +113,7 @@ internal sealed class RememberedBearerAuthentication
             {
                 _user = value;
                 _result = null;
+                _resultCleared = true;
             }
         }
     }
