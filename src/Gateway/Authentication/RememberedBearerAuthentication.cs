@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Authentication;
 
@@ -46,7 +47,7 @@ internal sealed class RememberedBearerAuthentication
             return _framework(context);
         }
 
-        var recalled = cache.RecallAcceptedAsync(Token(authorization), options.TokenValidationParameters, options.ConfigurationManager as Microsoft.IdentityModel.Tokens.BaseConfigurationManager);
+        var recalled = cache.RecallAcceptedAsync(Token(authorization), options.TokenValidationParameters, options.ConfigurationManager as BaseConfigurationManager);
         return recalled.IsCompletedSuccessfully ? Continue(context, recalled.Result) : ContinueAsync(context, recalled);
     }
 

@@ -17,11 +17,16 @@ internal sealed class GatewayPolicyEvaluator : PolicyEvaluator
     private static readonly Task<PolicyAuthorizationResult> Succeeded = Task.FromResult(PolicyAuthorizationResult.Success());
     private readonly bool _shortcut;
 
-    public GatewayPolicyEvaluator(IAuthorizationService authorization, IEnumerable<IAuthorizationHandler> handlers)
+    public GatewayPolicyEvaluator(
+        IAuthorizationService authorization, IAuthorizationEvaluator evaluator, IAuthorizationHandlerProvider handlerProvider, IEnumerable<IAuthorizationHandler> handlers)
         : base(authorization)
     {
-        // Only the framework's own service and handler judge the requirements, so their meaning is the one below.
-        _shortcut = authorization.GetType().Assembly == typeof(DefaultAuthorizationService).Assembly
+        // Only the framework's own service, evaluator, handler provider and handler judge the requirements, so their
+        // meaning is the one below.
+        var framework = typeof(DefaultAuthorizationService).Assembly;
+        _shortcut = authorization.GetType().Assembly == framework
+            && evaluator.GetType().Assembly == framework
+            && handlerProvider.GetType().Assembly == framework
             && handlers.All(handler => handler is PassThroughAuthorizationHandler);
     }
 

@@ -57,6 +57,22 @@ public sealed class BrowserChallengeTests(GatewayFixture fixture) : IDisposable
         Assert.Equal("https://downloads.example.com/signin-oidc", query["redirect_uri"]);
     }
 
+    [Fact]
+    public async Task SignInCallback_WithARememberedBearerToken_IsTheOpenIdConnectHandlers()
+    {
+        await using var gateway = await StartGatewayAsync(trustLoopbackProxy: false);
+        using var client = gateway.CreateClient(TestTokens.For("callback-alice", "acme"));
+        using var remembered = await client.GetAsync("/files/acme/reports/q3.pdf");
+
+        // A callback without the handler's state: the handler answers it, as it would without the token.
+        using var callback = await client.GetAsync("/signin-oidc?code=made-up");
+        using var anonymous = await gateway.CreateClient().GetAsync("/signin-oidc?code=made-up");
+
+        Assert.Equal(HttpStatusCode.Found, remembered.StatusCode);
+        Assert.Equal(anonymous.StatusCode, callback.StatusCode);
+        Assert.NotEqual(HttpStatusCode.NotFound, callback.StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> NavigateAsync(GatewayHost gateway, bool forwarded)
     {
         using var client = gateway.CreateClient();

@@ -81,6 +81,18 @@ public sealed class GatewayPolicyEvaluatorTests
         Assert.True(result.Forbidden);
     }
 
+    [Fact]
+    public async Task AnotherAuthorizationEvaluator_IsAskedEveryTime()
+    {
+        using var services = Services(collection => collection.AddSingleton<IAuthorizationEvaluator, FailEverything>());
+        var context = new DefaultHttpContext { User = Callers["alice of acme"], RequestServices = services };
+
+        var result = await services.GetRequiredService<IPolicyEvaluator>().AuthorizeAsync(
+            Policies["tenant claim"], AuthenticateResult.Success(new AuthenticationTicket(context.User, "test")), context, context);
+
+        Assert.True(result.Forbidden);
+    }
+
     private static ClaimsPrincipal Caller(params Claim[] claims) => new(new ClaimsIdentity(claims, "Bearer"));
 
     private static ServiceProvider Services(Action<IServiceCollection>? configure = null)
@@ -90,6 +102,11 @@ public sealed class GatewayPolicyEvaluatorTests
         collection.AddSingleton<IPolicyEvaluator, GatewayPolicyEvaluator>();
         collection.AddAuthorization();
         return collection.BuildServiceProvider();
+    }
+
+    private sealed class FailEverything : IAuthorizationEvaluator
+    {
+        public AuthorizationResult Evaluate(AuthorizationHandlerContext context) => AuthorizationResult.Failed();
     }
 
     private sealed class RefuseEveryone : IAuthorizationHandler
