@@ -6,6 +6,9 @@ internal static class GatewayApp
     /// <summary>Kestrel's switch that refuses a bare LF as a line end in HTTP/1.x request lines and headers.</summary>
     public const string StrictLineEndsSwitch = "Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators";
 
+    /// <summary>The runtime's setting that completes socket operations on the socket engine's thread.</summary>
+    public const string InlineSocketCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
     /// <summary>
@@ -22,6 +25,7 @@ internal static class GatewayApp
             AppContext.SetSwitch(StrictLineEndsSwitch, true);
         }
 
+        PreferInlineSocketCompletions();
         var builder = WebApplication.CreateBuilder(args);
 
         // The host logs a failed start (such as an address in use) with its stack trace at Error; the entry point says
@@ -31,5 +35,19 @@ internal static class GatewayApp
         builder.AddGateway();
         ListenAddresses.ThrowIfInUse(builder.Configuration);
         return builder.Build().MapGateway();
+    }
+
+    /// <summary>
+    /// A socket's completion continues on the socket engine's thread, where Kestrel's transport hands the request to the
+    /// thread pool, instead of taking one more thread-pool hop first: about 15 % more redirects per core (bench/README.md).
+    /// Safe because no socket continuation in the gateway blocks. The runtime reads the variable once, at the process's
+    /// first socket, so this runs before any; an operator's own value, such as 0, wins.
+    /// </summary>
+    public static void PreferInlineSocketCompletions()
+    {
+        if (Environment.GetEnvironmentVariable(InlineSocketCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineSocketCompletionsVariable, "1");
+        }
     }
 }
