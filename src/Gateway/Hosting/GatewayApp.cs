@@ -40,8 +40,9 @@ internal static class GatewayApp
     /// <summary>
     /// A socket's completion continues on the socket engine's thread, where Kestrel's transport hands the request to the
     /// thread pool, instead of taking one more thread-pool hop first: about 15 % more redirects per core (bench/README.md).
-    /// Safe because no socket continuation in the gateway blocks. The runtime reads the variable once, at the process's
-    /// first socket, so this runs before any; an operator's own value, such as 0, wins.
+    /// No socket continuation on the request path blocks; the Data Protection key ring's first Redis connect can wait,
+    /// bounded by the connect timeout. The runtime reads the variable once, at the process's first socket, so this runs
+    /// before any; an operator's own value, such as 0, wins.
     /// </summary>
     public static void PreferInlineSocketCompletions()
     {
