@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Authentication;
 
@@ -16,8 +15,6 @@ namespace Gateway.Authentication;
 /// </summary>
 internal sealed class RememberedBearerAuthentication
 {
-    private const string BearerPrefix = "Bearer ";
-
     private readonly RequestDelegate _next;
     private readonly RequestDelegate _framework;
     private readonly IOptionsMonitor<JwtBearerOptions> _bearer;
@@ -38,16 +35,14 @@ internal sealed class RememberedBearerAuthentication
 
     public Task InvokeAsync(HttpContext context)
     {
-        var options = _bearer.Get(JwtBearerDefaults.AuthenticationScheme);
         if (!_enabled
-            || options.TokenHandlers is not [CachingTokenHandler cache]
-            || BearerAuthorization(context.Request) is not { } authorization
+            || RememberingJwtBearerHandler.BearerAuthorization(context.Request) is not { } authorization
             || IsOpenIdConnectPath(context.Request.Path))
         {
             return _framework(context);
         }
 
-        var recalled = cache.RecallAcceptedAsync(Token(authorization), options.TokenValidationParameters, options.ConfigurationManager as BaseConfigurationManager);
+        var recalled = RememberingJwtBearerHandler.RecallAsync(_bearer.Get(JwtBearerDefaults.AuthenticationScheme), authorization);
         return recalled.IsCompletedSuccessfully ? Continue(context, recalled.Result) : ContinueAsync(context, recalled);
     }
 
@@ -81,11 +76,6 @@ internal sealed class RememberedBearerAuthentication
         var oidc = _openIdConnect.Get(OpenIdConnectDefaults.AuthenticationScheme);
         return path == oidc.CallbackPath || path == oidc.SignedOutCallbackPath || path == oidc.RemoteSignOutPath;
     }
-
-    private static string? BearerAuthorization(HttpRequest request) =>
-        request.Headers.Authorization is [{ } value] && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) ? value : null;
-
-    private static ReadOnlySpan<char> Token(string authorization) => authorization.AsSpan(BearerPrefix.Length).Trim();
 
     /// <summary>The features the framework's step sets after a successful authentication (its own class is internal).</summary>
     private sealed class AuthenticatedFeatures(ClaimsPrincipal user) : IHttpAuthenticationFeature, IAuthenticateResultFeature

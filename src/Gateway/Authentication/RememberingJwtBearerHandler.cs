@@ -20,25 +20,32 @@ internal sealed class RememberingJwtBearerHandler(IOptionsMonitor<JwtBearerOptio
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var cache = Options.TokenHandlers is [CachingTokenHandler only] ? only : null;
-        var authorization = cache is null ? null : BearerAuthorization(Request);
-        if (authorization is not null
-            && await cache!.RecallAcceptedAsync(Token(authorization), Options.TokenValidationParameters, Options.ConfigurationManager as BaseConfigurationManager) is { } identity)
+        var authorization = BearerAuthorization(Request);
+        if (authorization is not null && await RecallAsync(Options, authorization) is { } identity)
         {
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
         }
 
         var result = await base.HandleAuthenticateAsync();
-        if (authorization is not null && result.Succeeded)
+        if (authorization is not null && result.Succeeded && Options.TokenHandlers is [CachingTokenHandler cache])
         {
-            cache!.Accept(Token(authorization));
+            cache.Accept(Token(authorization));
         }
 
         return result;
     }
 
+    /// <summary>
+    /// The shared identity of the bearer token in <paramref name="authorization"/> when this handler accepted it before
+    /// and the cache says it still counts; otherwise null (also when the validated-token cache is off).
+    /// </summary>
+    internal static ValueTask<ClaimsIdentity?> RecallAsync(JwtBearerOptions options, string authorization) =>
+        options.TokenHandlers is [CachingTokenHandler cache]
+            ? cache.RecallAcceptedAsync(Token(authorization), options.TokenValidationParameters, options.ConfigurationManager as BaseConfigurationManager)
+            : ValueTask.FromResult<ClaimsIdentity?>(null);
+
     /// <summary>The one Authorization header when it carries a bearer token; else null, and the base handler reads the request.</summary>
-    private static string? BearerAuthorization(HttpRequest request) =>
+    internal static string? BearerAuthorization(HttpRequest request) =>
         request.Headers.Authorization is [{ } value] && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) ? value : null;
 
     /// <summary>The token as JwtBearerHandler reads it (after "Bearer ", trimmed), without a string of its own.</summary>
